@@ -1,0 +1,3 @@
+from fastlint.frontends.cli import main
+
+main()

@@ -1,0 +1,119 @@
+"""What a rule knows about where it is: the file, the enclosing scopes, names and FastAPI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import libcst as cst
+
+from fastlint.engine.fastapi_model import FastAPIModel
+from fastlint.engine.imports import ImportTable
+from fastlint.engine.source import LineIndex, LineScan
+from fastlint.engine.walker import ScopeTracker
+
+
+@dataclass
+class Report:
+    code: str
+    node: cst.CSTNode
+    message: str
+
+
+class Context(ScopeTracker):
+    """Per-file state shared by all rules, kept up to date by the walker."""
+
+    def __init__(self, path: str, text: str, module: cst.Module, options: dict[str, Any]) -> None:
+        self.path = path
+        self.text = text
+        self.module = module
+        self.options = options
+        self.imports = ImportTable(module)
+        self.fastapi = FastAPIModel(self.imports)
+        self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
+        self.reports: list[Report] = []
+        self._def_index: dict[int, int] = {}
+        self._def_names: dict[int, cst.FunctionDef] = {}
+
+    # -- scopes ---------------------------------------------------------------------------
+
+    def enter_scope(self, node: cst.CSTNode) -> None:
+        self.scopes.append(node)
+
+    def leave_scope(self, node: cst.CSTNode) -> None:
+        self.scopes.pop()
+
+    @property
+    def function(self) -> cst.FunctionDef | cst.Lambda | None:
+        """The innermost function or lambda whose body is being walked."""
+        for scope in reversed(self.scopes):
+            if not isinstance(scope, cst.ClassDef):
+                return scope  # type: ignore[return-value]
+        return None
+
+    @property
+    def class_(self) -> cst.ClassDef | None:
+        for scope in reversed(self.scopes):
+            if isinstance(scope, cst.ClassDef):
+                return scope
+        return None
+
+    @property
+    def in_coroutine(self) -> bool:
+        """True when the code being walked runs in an ``async def``'s own body (not in a sync
+        ``def`` or lambda nested inside it)."""
+        function = self.function
+        return isinstance(function, cst.FunctionDef) and function.asynchronous is not None
+
+    # -- names ----------------------------------------------------------------------------
+
+    def resolve(self, node: cst.CSTNode) -> str | None:
+        """Qualified name of a Name/Attribute chain as seen from here (None if local/unknown)."""
+        return self.imports.resolve(node, self.scopes)
+
+    # -- lines ------------------------------------------------------------------------------
+
+    @cached_property
+    def lines(self) -> LineScan:
+        return LineScan(self.text)
+
+    @cached_property
+    def line_index(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    def def_site(self, node: cst.FunctionDef) -> int | None:
+        """The index of ``node``'s ``def`` in the line scan, checked against its name."""
+        index = self._def_index.get(id(node))
+        scan = self.lines
+        if index is None or not scan.ok or index >= len(scan.def_sites):
+            return None
+        site = scan.def_sites[index]
+        name = node.name.value
+        if site.name_line > len(self.line_index.starts):
+            return None
+        start = self.line_index.starts[site.name_line - 1] + site.name_column
+        return index if self.text[start : start + len(name)] == name else None
+
+    def note_function(self, node: cst.FunctionDef) -> None:
+        index = len(self._def_index)
+        self._def_index[id(node)] = index
+        self._def_names[id(node.name)] = node
+
+    def function_named_by(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        """The function whose ``def`` name ``node`` is."""
+        return self._def_names.get(id(node))
+
+    def function_length(self, node: cst.FunctionDef) -> int:
+        """Code lines in the body: no blank, comment-only or docstring lines."""
+        index = self.def_site(node)
+        if index is not None:
+            return self.lines.function_length(index)
+        # The scan could not read this file: measure the function's own generated code.
+        alone = LineScan(self.module.code_for_node(node.with_changes(decorators=())))
+        return alone.function_length(0) if alone.ok and alone.def_sites else 0
+
+    # -- reporting --------------------------------------------------------------------------
+
+    def add_report(self, code: str, node: cst.CSTNode, message: str) -> None:
+        self.reports.append(Report(code, node, message))

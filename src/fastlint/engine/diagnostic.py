@@ -1,0 +1,27 @@
+"""What a rule reports, once it has a position."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding. Rows are 1-based; columns are 1-based and count characters."""
+
+    path: str
+    row: int
+    column: int
+    code: str
+    message: str
+    end_row: int
+    end_column: int
+    name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
+        return cls(**data)

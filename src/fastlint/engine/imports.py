@@ -1,0 +1,207 @@
+"""Name resolution without libcst's scope metadata.
+
+A file-level table maps each imported local name to its qualified name (``nap`` ->
+``time.sleep``). A name bound locally (a parameter, an assignment, a ``def`` or ``class``) shadows
+the import in that function; a module-level binding of the same name shadows it for the file. The
+local bindings of a function are collected on first use, so files and functions that never ask
+cost nothing.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+
+from fastlint.engine.walker import iter_children
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def dotted_name(node: cst.CSTNode) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def module_name(node: cst.CSTNode | None) -> str:
+    if node is None:
+        return ""
+    return dotted_name(node) or ""
+
+
+def _import_bindings(node: cst.Import | cst.ImportFrom) -> Iterable[tuple[str, str]]:
+    """(local name, qualified name) for each name an import statement binds."""
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            full = module_name(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                yield alias.asname.name.value, full
+            else:
+                # ``import os.path`` binds ``os``.
+                head = full.split(".", 1)[0]
+                yield head, head
+        return
+    if isinstance(node.names, cst.ImportStar):
+        return
+    base = "." * len(node.relative) + module_name(node.module)
+    for alias in node.names:
+        imported = module_name(alias.name)
+        qualified = f"{base}.{imported}" if base and not base.endswith(".") else base + imported
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            yield alias.asname.name.value, qualified
+        else:
+            yield imported, qualified
+
+
+def _target_names(target: cst.CSTNode) -> Iterable[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+class _LocalBindings:
+    """Names bound in one scope's own body (nested functions and classes excluded)."""
+
+    __slots__ = ("imports", "names")
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.imports: dict[str, str] = {}
+
+    def add_statement(self, node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            for local, qualified in _import_bindings(node):
+                self.imports[local] = qualified
+                self.names.discard(local)
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self._bind(node.name.value)
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                self._bind_all(_target_names(target.target))
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            self._bind_all(_target_names(node.target))
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            self._bind_all(_target_names(node.target))
+        elif isinstance(node, cst.AsName):
+            self._bind_all(_target_names(node.name))
+        elif isinstance(node, cst.NamedExpr):
+            self._bind_all(_target_names(node.target))
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            self._bind_all(_target_names(node.name.name))
+
+    def _bind(self, name: str) -> None:
+        if name not in self.imports:
+            self.names.add(name)
+
+    def _bind_all(self, names: Iterable[str]) -> None:
+        for name in names:
+            self._bind(name)
+
+
+def _scan_scope(body: cst.CSTNode, bindings: _LocalBindings) -> None:
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        bindings.add_statement(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue  # their bodies are their own scopes
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            continue
+        stack.extend(iter_children(node))
+
+
+def _param_names(params: cst.Parameters) -> Iterable[str]:
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        yield param.name.value
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            yield star.name.value
+
+
+class ImportTable:
+    """Resolves local names to qualified names for one file."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self._module = _LocalBindings()
+        # Module-level imports may sit below the code that uses them, so the module's own
+        # statements are read before the walk; function bodies are read when first asked about.
+        for statement in module.body:
+            self._read_module_statement(statement)
+        self._scopes: dict[int, _LocalBindings] = {}
+
+    def _read_module_statement(self, statement: cst.CSTNode) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self._module.add_statement(small)
+        elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.Else)):
+            # ``try: import ujson as json`` / ``if TYPE_CHECKING:`` blocks
+            for child in iter_children(statement):
+                if isinstance(child, cst.IndentedBlock | cst.SimpleStatementSuite):
+                    for inner in child.body:
+                        self._read_module_statement(inner)
+                elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
+                    self._read_module_statement(child)
+        elif isinstance(statement, (cst.ExceptHandler, cst.Finally)):
+            for inner in statement.body.body:
+                self._read_module_statement(inner)
+        else:
+            self._module.add_statement(statement)
+
+    @property
+    def module_imports(self) -> dict[str, str]:
+        return self._module.imports
+
+    def _bindings_of(self, scope: cst.CSTNode) -> _LocalBindings:
+        found = self._scopes.get(id(scope))
+        if found is None:
+            found = _LocalBindings()
+            if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+                found.names.update(_param_names(scope.params))
+                _scan_scope(scope.body, found)
+            self._scopes[id(scope)] = found
+        return found
+
+    def resolve_name(self, name: str, scopes: Sequence[cst.CSTNode] = ()) -> str | None:
+        """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or None
+        when it is a local variable, a module-level definition or unknown."""
+        for scope in reversed(scopes):
+            if not isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+                continue  # class bodies do not enclose the functions inside them
+            bindings = self._bindings_of(scope)
+            if name in bindings.imports:
+                return bindings.imports[name]
+            if name in bindings.names:
+                return None
+        if name in self._module.imports:
+            return self._module.imports[name]
+        if name in self._module.names:
+            return None
+        if name in _BUILTINS:
+            return f"builtins.{name}"
+        return None
+
+    def resolve(self, node: cst.CSTNode, scopes: Sequence[cst.CSTNode] = ()) -> str | None:
+        """The qualified name of a Name/Attribute chain (``r.get`` -> ``requests.get``)."""
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        qualified = self.resolve_name(head, scopes)
+        if qualified is None:
+            return None
+        return f"{qualified}.{rest}" if rest else qualified
+
+    def is_module_definition(self, name: str) -> bool:
+        return name in self._module.names

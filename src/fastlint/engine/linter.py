@@ -1,0 +1,219 @@
+"""Lint one file: decode, parse once, walk once, place what was reported, apply ``# noqa``."""
+
+from __future__ import annotations
+
+import ast
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import libcst as cst
+
+from fastlint.engine.context import Context
+from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.locate import locate
+from fastlint.engine.noqa import file_is_exempt, is_suppressed
+from fastlint.engine.source import decode
+from fastlint.engine.walker import Walker
+from fastlint.rules.base import Rule
+
+SYNTAX_ERROR = "FST000"
+INTERNAL_ERROR = "FST001"
+
+Plan = dict[type, list[tuple[int, str]]]
+
+
+def _node_type(name: str) -> type | None:
+    found = getattr(cst, name, None)
+    return found if isinstance(found, type) and issubclass(found, cst.CSTNode) else None
+
+
+def _plan(rules: Sequence[type[Rule]], prefix: str) -> Plan:
+    """Node type -> (rule index, method name), in rule order."""
+    plan: Plan = {}
+    for index, rule in enumerate(rules):
+        for attribute in dir(rule):
+            if attribute.startswith(prefix):
+                node_type = _node_type(attribute[len(prefix) :])
+                if node_type is None:
+                    raise TypeError(f"{rule.__name__}.{attribute}: no libcst node of that name")
+                plan.setdefault(node_type, []).append((index, attribute))
+    return plan
+
+
+class Linter:
+    """Lints files with a fixed set of rules and options; reusable across files."""
+
+    def __init__(self, rules: Sequence[type[Rule]], options: dict[str, Any] | None = None) -> None:
+        self.rules = tuple(rules)
+        self.options = dict(options or {})
+        self._visit_plan = _plan(self.rules, "visit_")
+        self._leave_plan = _plan(self.rules, "leave_")
+        self._codes = {rule.code for rule in self.rules}
+
+    # -- entry points -----------------------------------------------------------------------
+
+    def lint_bytes(self, data: bytes, path: str) -> list[Diagnostic]:
+        try:
+            text, _ = decode(data)
+        except (UnicodeDecodeError, LookupError) as error:
+            return self._syntax_error(path, 1, 1, f"cannot decode the file: {error}")
+        return self.lint_text(text, path)
+
+    def lint_text(self, text: str, path: str) -> list[Diagnostic]:
+        if file_is_exempt(text):
+            return []
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as error:
+            row, column, message = _syntax_error_location(text, error)
+            return self._syntax_error(path, row, column, message)
+        except (RecursionError, MemoryError, ValueError, SyntaxError) as error:
+            return self._syntax_error(path, 1, 1, f"cannot parse the file: {_one_line(str(error))}")
+        active = [rule for rule in self.rules if _may_match(rule, text)]
+        ctx = Context(path, text, module, self.options)
+        crashes = self._walk(ctx, active)
+        found = self._place(ctx, path, text)
+        if INTERNAL_ERROR in self._codes:
+            found.extend(crashes)
+        return sorted(found)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _walk(self, ctx: Context, active: list[type[Rule]]) -> list[Diagnostic]:
+        instances: dict[int, Rule] = {}
+        for index, rule in enumerate(self.rules):
+            if rule in active:
+                instances[index] = rule(ctx)
+        crashes: list[Diagnostic] = []
+
+        def guard(rule: Rule, method: Callable[[Any], None]) -> Callable[[Any], None]:
+            def call(node: Any) -> None:
+                if rule.code in failed:
+                    return
+                try:
+                    method(node)
+                except Exception as error:  # a broken rule must not stop the others
+                    failed.add(rule.code)
+                    crashes.append(_crash(ctx.path, rule, error))
+
+            return call
+
+        failed: set[str] = set()
+        visitors = self._bind(self._visit_plan, instances, guard)
+        leavers = self._bind(self._leave_plan, instances, guard)
+        _add_engine_hooks(ctx, visitors)
+        Walker(visitors, leavers, ctx).walk(ctx.module)
+        return crashes
+
+    @staticmethod
+    def _bind(
+        plan: Plan,
+        instances: dict[int, Rule],
+        guard: Callable[[Rule, Callable[[Any], None]], Callable[[Any], None]],
+    ) -> dict[type, list[Callable[[Any], None]]]:
+        bound: dict[type, list[Callable[[Any], None]]] = {}
+        for node_type, entries in plan.items():
+            handlers = [
+                guard(instances[index], getattr(instances[index], method))
+                for index, method in entries
+                if index in instances
+            ]
+            if handlers:
+                bound[node_type] = handlers
+        return bound
+
+    def _place(self, ctx: Context, path: str, text: str) -> list[Diagnostic]:
+        if not ctx.reports:
+            return []
+        spans: dict[int, tuple[int, int]] = {}
+        lines = ctx.line_index
+        others = []
+        for report in ctx.reports:
+            function = ctx.function_named_by(report.node)
+            index = ctx.def_site(function) if function is not None else None
+            if function is not None and index is not None:
+                site = ctx.lines.def_sites[index]
+                start = lines.starts[site.name_line - 1] + site.name_column
+                spans[id(report.node)] = (start, start + len(function.name.value))
+            else:
+                others.append(report.node)
+        spans.update(locate(ctx.module, text, others))
+        found = []
+        for report in ctx.reports:
+            start, end = spans.get(id(report.node), (0, 0))
+            row, column = lines.position(start)
+            end_row, end_column = lines.position(end)
+            if is_suppressed(lines.line_text(text, row), report.code):
+                continue
+            found.append(
+                Diagnostic(path, row, column + 1, report.code, report.message, end_row, end_column + 1)
+            )
+        return found
+
+    def _syntax_error(self, path: str, row: int, column: int, message: str) -> list[Diagnostic]:
+        if SYNTAX_ERROR not in self._codes:
+            return []
+        return [
+            Diagnostic(path, row, max(column, 1), SYNTAX_ERROR, f"SyntaxError: {message}", row, column)
+        ]
+
+
+def _syntax_error_location(text: str, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """libcst's native parser places errors coarsely; CPython's compiler (parse only, nothing
+    runs) usually knows the exact place. Fall back to libcst where CPython accepts the code."""
+    try:
+        ast.parse(text)
+    except SyntaxError as compiler_error:
+        if compiler_error.lineno:
+            return compiler_error.lineno, compiler_error.offset or 1, compiler_error.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return error.raw_line, error.raw_column + 1, _one_line(error.message)
+
+
+def _may_match(rule: type[Rule], text: str) -> bool:
+    return not rule.requires_text or any(needle in text for needle in rule.requires_text)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _crash(path: str, rule: Rule, error: BaseException) -> Diagnostic:
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    message = (
+        f"Internal error: rule {rule.code} ({rule.name}) crashed on this file: "
+        f"{type(error).__name__}: {_one_line(str(error))}{where}; please report it"
+    )
+    return Diagnostic(path, 1, 1, INTERNAL_ERROR, message, 1, 1)
+
+
+def _add_engine_hooks(ctx: Context, visitors: dict[type, list[Callable[[Any], None]]]) -> None:
+    """The engine's own listeners go first, so rules see an up-to-date context."""
+
+    def on_function(node: cst.FunctionDef) -> None:
+        ctx.note_function(node)
+        if node.decorators:
+            ctx.fastapi.on_function(node, ctx.scopes)
+
+    def on_assign(node: cst.Assign) -> None:
+        ctx.fastapi.on_assign([target.target for target in node.targets], node.value, ctx.scopes)
+
+    def on_ann_assign(node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            ctx.fastapi.on_assign([node.target], node.value, ctx.scopes)
+
+    def on_class(node: cst.ClassDef) -> None:
+        if node.bases:
+            ctx.fastapi.on_class(node, ctx.scopes)
+
+    hooks: Iterable[tuple[type, Callable[[Any], None]]] = (
+        (cst.FunctionDef, on_function),
+        (cst.Assign, on_assign),
+        (cst.AnnAssign, on_ann_assign),
+        (cst.ClassDef, on_class),
+    )
+    for node_type, hook in hooks:
+        visitors[node_type] = [hook, *visitors.get(node_type, [])]

@@ -1,0 +1,25 @@
+"""Every rule fastlint has, in code order."""
+
+from __future__ import annotations
+
+from fastlint.rules.api.response_model import MissingResponseModel
+from fastlint.rules.async_.blocking_call import BlockingCallInAsync
+from fastlint.rules.base import Rule
+from fastlint.rules.core.engine_rules import InternalErrorRule, SyntaxErrorRule
+from fastlint.rules.quality.function_length import FunctionTooLong
+from fastlint.rules.quality.mutable_default import MutableDefaultArgument
+
+ALL_RULES: tuple[type[Rule], ...] = tuple(
+    sorted(
+        (
+            SyntaxErrorRule,
+            InternalErrorRule,
+            BlockingCallInAsync,
+            MissingResponseModel,
+            MutableDefaultArgument,
+            FunctionTooLong,
+        ),
+        key=lambda rule: rule.code,
+    )
+)
+RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

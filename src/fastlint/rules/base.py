@@ -1,0 +1,106 @@
+"""The rule API: one class per rule, with its docs and examples beside its code.
+
+A rule subclasses ``Rule`` and defines ``visit_<NodeType>`` / ``leave_<NodeType>`` methods for the
+libcst node types it wants; the engine calls them during its single walk. ``self.ctx`` holds the
+file's context and ``self.report(node)`` records a finding at that node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from fastlint.engine.context import Context
+
+FIX_NONE = "none"
+FIX_SAFE = "safe"
+FIX_UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule setting, written in ``[tool.fastlint]`` as a kebab-case key."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    item_type: type | None = None  # for list options
+
+    def validate(self, value: Any) -> Any:
+        """The value, checked; raises ``ValueError`` with a one-line reason."""
+        if self.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"`{self.name}` must be an integer, not {value!r}")
+        if self.type is int and value < 1:
+            raise ValueError(f"`{self.name}` must be at least 1, not {value!r}")
+        if self.type is bool and not isinstance(value, bool):
+            raise ValueError(f"`{self.name}` must be true or false, not {value!r}")
+        if self.type is str and not isinstance(value, str):
+            raise ValueError(f"`{self.name}` must be a string, not {value!r}")
+        if self.type is list:
+            if not isinstance(value, list) or not all(
+                isinstance(item, self.item_type or str) for item in value
+            ):
+                raise ValueError(f"`{self.name}` must be a list of strings, not {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code the rule must not report."""
+
+    code: str
+    options: dict[str, Any] = field(default_factory=dict)
+    filename: str = "example.py"
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the rule must report exactly once, at ``line``:``column`` (1-based)."""
+
+    code: str
+    line: int
+    column: int
+    options: dict[str, Any] = field(default_factory=dict)
+    message_contains: str = ""
+    filename: str = "example.py"
+
+
+class Rule:
+    """Base class of every rule."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line for the rule table
+    message: ClassVar[str]  # default message; says what to do instead
+    docs: ClassVar[str]  # markdown: what it does, why, example, fix
+    default_enabled: ClassVar[bool] = True
+    fix: ClassVar[str] = FIX_NONE
+    options: ClassVar[tuple[Option, ...]] = ()
+    # The rule cannot fire unless one of these strings occurs in the file (an exact
+    # pre-filter, used to skip the rule on files that cannot match).
+    requires_text: ClassVar[tuple[str, ...]] = ()
+    valid: ClassVar[tuple[Valid, ...]] = ()
+    invalid: ClassVar[tuple[Invalid, ...]] = ()
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def option(self, name: str) -> Any:
+        """This run's value of one of the rule's options."""
+        if name in self.ctx.options:
+            return self.ctx.options[name]
+        for option in self.options:
+            if option.name == name:
+                return option.default
+        raise KeyError(name)
+
+    def report(self, node: cst.CSTNode, message: str | None = None) -> None:
+        self.ctx.add_report(self.code, node, message or self.message)
+
+    @classmethod
+    def url(cls) -> str:
+        return f"https://github.com/fastlint/fastlint/blob/main/docs/rules/{cls.code}.md"
