@@ -17,7 +17,6 @@ class Diagnostic:
     message: str
     end_row: int
     end_column: int
-    name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -71,6 +71,25 @@ def _target_names(target: cst.CSTNode) -> Iterable[str]:
         yield from _target_names(target.value)
 
 
+_BINDING_TYPES = frozenset(
+    {
+        cst.Import,
+        cst.ImportFrom,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.Assign,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.CompFor,
+        cst.AsName,
+        cst.NamedExpr,
+        cst.ExceptHandler,
+    }
+)
+_SCOPE_TYPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
 class _LocalBindings:
     """Names bound in one scope's own body (nested functions and classes excluded)."""
 
@@ -81,25 +100,25 @@ class _LocalBindings:
         self.imports: dict[str, str] = {}
 
     def add_statement(self, node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
-            for local, qualified in _import_bindings(node):
+        kind = type(node)
+        if kind not in _BINDING_TYPES:
+            return
+        if kind is cst.Import or kind is cst.ImportFrom:
+            for local, qualified in _import_bindings(node):  # type: ignore[arg-type]
                 self.imports[local] = qualified
                 self.names.discard(local)
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            self._bind(node.name.value)
-        elif isinstance(node, cst.Assign):
-            for target in node.targets:
+        elif kind is cst.FunctionDef or kind is cst.ClassDef:
+            self._bind(node.name.value)  # type: ignore[attr-defined]
+        elif kind is cst.Assign:
+            for target in node.targets:  # type: ignore[attr-defined]
                 self._bind_all(_target_names(target.target))
-        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-            self._bind_all(_target_names(node.target))
-        elif isinstance(node, (cst.For, cst.CompFor)):
-            self._bind_all(_target_names(node.target))
-        elif isinstance(node, cst.AsName):
-            self._bind_all(_target_names(node.name))
-        elif isinstance(node, cst.NamedExpr):
-            self._bind_all(_target_names(node.target))
-        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-            self._bind_all(_target_names(node.name.name))
+        elif kind is cst.ExceptHandler:
+            if node.name is not None:  # type: ignore[attr-defined]
+                self._bind_all(_target_names(node.name.name))  # type: ignore[attr-defined]
+        elif kind is cst.AsName:
+            self._bind_all(_target_names(node.name))  # type: ignore[attr-defined]
+        else:  # AnnAssign, AugAssign, For, CompFor, NamedExpr
+            self._bind_all(_target_names(node.target))  # type: ignore[attr-defined]
 
     def _bind(self, name: str) -> None:
         if name not in self.imports:
@@ -112,12 +131,15 @@ class _LocalBindings:
 
 def _scan_scope(body: cst.CSTNode, bindings: _LocalBindings) -> None:
     stack = [body]
+    add = bindings.add_statement
     while stack:
         node = stack.pop()
-        bindings.add_statement(node)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue  # their bodies are their own scopes
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        kind = type(node)
+        if kind in _BINDING_TYPES:
+            add(node)
+            if kind in _SCOPE_TYPES or kind is cst.Import or kind is cst.ImportFrom:
+                continue  # nested scopes are their own; imports hold no bindings below
+        elif kind is cst.Lambda:
             continue
         stack.extend(iter_children(node))
 
@@ -140,6 +162,13 @@ class ImportTable:
         for statement in module.body:
             self._read_module_statement(statement)
         self._scopes: dict[int, _LocalBindings] = {}
+        # Names imported inside functions, told by the walk as it meets the imports (before
+        # the code that uses them).
+        self.nested_imports: set[str] = set()
+
+    def note_nested_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        for local, _ in _import_bindings(node):
+            self.nested_imports.add(local)
 
     def _read_module_statement(self, statement: cst.CSTNode) -> None:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -176,6 +205,12 @@ class ImportTable:
     def resolve_name(self, name: str, scopes: Sequence[cst.CSTNode] = ()) -> str | None:
         """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or None
         when it is a local variable, a module-level definition or unknown."""
+        if (
+            name not in self._module.imports
+            and name not in _BUILTINS
+            and name not in self.nested_imports
+        ):
+            return None  # nothing of that name was ever imported: local or unknown
         for scope in reversed(scopes):
             if not isinstance(scope, (cst.FunctionDef, cst.Lambda)):
                 continue  # class bodies do not enclose the functions inside them

@@ -209,7 +209,13 @@ def _add_engine_hooks(ctx: Context, visitors: dict[type, list[Callable[[Any], No
         if node.bases:
             ctx.fastapi.on_class(node, ctx.scopes)
 
+    def on_import(node: cst.Import | cst.ImportFrom) -> None:
+        if ctx.scopes:
+            ctx.imports.note_nested_import(node)
+
     hooks: Iterable[tuple[type, Callable[[Any], None]]] = (
+        (cst.Import, on_import),
+        (cst.ImportFrom, on_import),
         (cst.FunctionDef, on_function),
         (cst.Assign, on_assign),
         (cst.AnnAssign, on_ann_assign),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import libcst as cst
+from libcst import MaybeSentinel
 
 Handler = Callable[[Any], None]
 
@@ -87,15 +88,14 @@ def child_fields(node_type: type) -> tuple[str, ...]:
 
 def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """The code-bearing children of ``node`` (no whitespace or punctuation)."""
-    for name in child_fields(type(node)):
+    for name in _FIELDS.get(type(node)) or child_fields(type(node)):
         value = getattr(node, name)
-        if value is None or isinstance(value, str):
+        kind = value.__class__
+        if value is None or kind is str or kind is bool:
             continue
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
-        elif isinstance(value, cst.CSTNode):
+        if kind is tuple or kind is list:
+            yield from value
+        elif kind is not MaybeSentinel:
             yield value
 
 

@@ -103,6 +103,10 @@ def add_tag(item: Item, tags: list[str] | None = None) -> list[str]:
             self._candidates.append((node, owner_name, default))
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if last not in ("Depends", "Security"):
+            return
         if node.args and declaration_name(self.ctx.resolve(node.func)) in ("Depends", "Security"):
             target = dotted_name(node.args[0].value)
             if target:

@@ -1,0 +1,1 @@
+"""Configuration: ``[tool.fastlint]`` and command-line selection, resolved into ``Settings``."""

@@ -1,0 +1,304 @@
+"""Resolved settings: which rules run on which file, with which options.
+
+Read from ``[tool.fastlint]`` in the nearest ``pyproject.toml`` that has one (walking up from the
+current directory), or from ``--config``; command-line flags override the file. Every mistake is
+a ``ConfigError`` with a one-line message; the front ends turn it into exit status 2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from fastlint import __version__
+from fastlint.rules import ALL_RULES, RULES_BY_CODE
+from fastlint.rules.base import Option, Rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A configuration or usage mistake, reported in one line with exit status 2."""
+
+
+DEFAULT_EXCLUDES = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "node_modules",
+    "build",
+    "dist",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".fastlint_cache",
+)
+TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(7, 15))
+_GENERAL_KEYS = frozenset(
+    {
+        "select",
+        "ignore",
+        "extend-select",
+        "extend-ignore",
+        "per-file-ignores",
+        "exclude",
+        "extend-exclude",
+        "target-version",
+    }
+)
+_CODE = re.compile(r"^[A-Z]+[0-9]*$")
+
+
+def all_options() -> dict[str, Option]:
+    """Every rule option by its key; rules that share a key share one definition."""
+    found: dict[str, Option] = {}
+    for rule in ALL_RULES:
+        for option in rule.options:
+            found.setdefault(option.name, option)
+    return found
+
+
+def select_rules(selector: str, origin: str) -> set[str]:
+    """Codes a selector names: ``ALL``; an exact code (opt-in rules too); or a prefix such as
+    ``FST1`` (the rules of that prefix that are on by default)."""
+    selector = selector.strip().upper()
+    if selector == "ALL":
+        return set(RULES_BY_CODE)
+    if selector in RULES_BY_CODE:
+        return {selector}
+    if _CODE.match(selector):
+        matched = {
+            code for code, rule in RULES_BY_CODE.items()
+            if code.startswith(selector) and rule.default_enabled
+        }
+        if matched:
+            return matched
+        if any(code.startswith(selector) for code in RULES_BY_CODE):
+            return set()
+    raise ConfigError(f"unknown rule selector `{selector}` in {origin} (see `fastlint rules`)")
+
+
+def _codes(selectors: Iterable[str], origin: str) -> set[str]:
+    found: set[str] = set()
+    for selector in selectors:
+        found |= select_rules(selector, origin)
+    return found
+
+
+@dataclass(frozen=True)
+class Settings:
+    enabled: frozenset[str]
+    options: Mapping[str, Any]
+    root: Path
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    target_version: str = "py310"
+    config_path: Path | None = None
+
+    @property
+    def rules(self) -> tuple[type[Rule], ...]:
+        return tuple(rule for rule in ALL_RULES if rule.code in self.enabled)
+
+    def ignored_for(self, path: Path) -> frozenset[str]:
+        relative = self.relative(path)
+        ignored: set[str] = set()
+        for pattern, codes in self.per_file_ignores:
+            if _glob_matches(relative, pattern):
+                ignored |= codes
+        return frozenset(ignored)
+
+    def rules_for(self, path: Path) -> tuple[type[Rule], ...]:
+        ignored = self.ignored_for(path)
+        if not ignored:
+            return self.rules
+        return tuple(rule for rule in self.rules if rule.code not in ignored)
+
+    def is_excluded(self, path: Path) -> bool:
+        relative = self.relative(path)
+        return any(_glob_matches(relative, pattern) for pattern in self.exclude)
+
+    def relative(self, path: Path) -> PurePosixPath:
+        absolute = path.absolute()
+        try:
+            return PurePosixPath(absolute.relative_to(self.root).as_posix())
+        except ValueError:
+            return PurePosixPath(absolute.as_posix())
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything that can change a file's diagnostics changes."""
+        data = {
+            "version": __version__,
+            "enabled": sorted(self.enabled),
+            "options": {key: self.options[key] for key in sorted(self.options)},
+            "per_file_ignores": [[p, sorted(c)] for p, c in self.per_file_ignores],
+            "target_version": self.target_version,
+            "root": str(self.root),
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _glob_matches(relative: PurePosixPath, pattern: str) -> bool:
+    """A pattern matches the path, one of its parent directories, or any single component."""
+    pattern = pattern.strip().rstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    parts = relative.parts
+    if "/" not in pattern:
+        return any(fnmatchcase(part, pattern) for part in parts)
+    for end in range(len(parts), 0, -1):
+        if fnmatchcase("/".join(parts[:end]), pattern):
+            return True
+    return False
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` with a ``[tool.fastlint]`` table, walking up."""
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if isinstance(data.get("tool"), dict) and "fastlint" in data["tool"]:
+                return candidate
+    return None
+
+
+def read_config_table(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "fastlint" in tool:
+        table = tool["fastlint"]
+    elif path.name == "pyproject.toml":
+        table = {}
+    else:
+        table = data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.fastlint] must be a table")
+    return table
+
+
+def _string_list(table: Mapping[str, Any], key: str, origin: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{origin}: `{key}` must be a list of strings")
+    return value
+
+
+def build_settings(
+    table: Mapping[str, Any],
+    *,
+    origin: str,
+    root: Path,
+    config_path: Path | None = None,
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Settings:
+    """Settings from a ``[tool.fastlint]`` table plus command-line selection."""
+    options = all_options()
+    for key in table:
+        if key not in _GENERAL_KEYS and key not in options:
+            raise ConfigError(f"{origin}: unknown key `{key}` in [tool.fastlint]")
+    if select is not None:
+        enabled = _codes(select, "--select")
+    elif "select" in table:
+        enabled = _codes(_string_list(table, "select", origin), f"{origin} `select`")
+    else:
+        enabled = {rule.code for rule in ALL_RULES if rule.default_enabled}
+    enabled |= _codes(_string_list(table, "extend-select", origin), f"{origin} `extend-select`")
+    enabled |= _codes(extend_select, "--extend-select")
+    for key in ("ignore", "extend-ignore"):
+        enabled -= _codes(_string_list(table, key, origin), f"{origin} `{key}`")
+    enabled -= _codes(ignore, "--ignore")
+
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{origin}: `per-file-ignores` must be a table of glob = [codes]")
+    per_file_ignores = []
+    for pattern, codes in per_file.items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ConfigError(f"{origin}: `per-file-ignores` value for `{pattern}` must be a list")
+        per_file_ignores.append(
+            (pattern, frozenset(_codes(codes, f"{origin} `per-file-ignores`")))
+        )
+
+    target = table.get("target-version", "py310")
+    if target not in TARGET_VERSIONS:
+        raise ConfigError(
+            f"{origin}: `target-version` must be one of {', '.join(TARGET_VERSIONS)}, "
+            f"not {target!r}"
+        )
+    values: dict[str, Any] = {}
+    for key, option in options.items():
+        if key in table:
+            try:
+                values[key] = option.validate(table[key])
+            except ValueError as error:
+                raise ConfigError(f"{origin}: {error}") from None
+    exclude = (
+        *DEFAULT_EXCLUDES,
+        *_string_list(table, "exclude", origin),
+        *_string_list(table, "extend-exclude", origin),
+    )
+    return Settings(
+        enabled=frozenset(enabled),
+        options=values,
+        root=root,
+        per_file_ignores=tuple(per_file_ignores),
+        exclude=exclude,
+        target_version=target,
+        config_path=config_path,
+    )
+
+
+def load_settings(
+    *,
+    config: Path | None = None,
+    isolated: bool = False,
+    cwd: Path | None = None,
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Settings:
+    """Find and read the configuration, then apply command-line selection."""
+    cwd = (cwd or Path.cwd()).absolute()
+    path: Path | None = None
+    if config is not None and not isolated:
+        path = config.absolute()
+    elif not isolated:
+        path = find_config(cwd)
+    table = read_config_table(path) if path is not None else {}
+    origin = str(path) if path is not None else "settings"
+    return build_settings(
+        table,
+        origin=origin,
+        root=path.parent if path is not None else cwd,
+        config_path=path,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+    )

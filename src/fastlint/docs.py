@@ -1,0 +1,89 @@
+"""Rule documentation, generated from the rule classes.
+
+``python -m fastlint.docs`` rewrites ``docs/rules/*.md`` and the rule table in ``README.md``;
+a test fails when the committed files drift from the classes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from fastlint.rules import ALL_RULES
+from fastlint.rules.base import FIX_NONE, Rule
+
+TABLE_START = "<!-- rules:start -->"
+TABLE_END = "<!-- rules:end -->"
+
+
+def default_label(rule: type[Rule]) -> str:
+    return "on" if rule.default_enabled else "opt-in"
+
+
+def fix_label(rule: type[Rule]) -> str:
+    return "none" if rule.fix == FIX_NONE else rule.fix
+
+
+def rule_page(rule: type[Rule]) -> str:
+    parts = [
+        f"# {rule.code}: {rule.name}",
+        "",
+        f"{rule.summary}.",
+        "",
+        f"- Default: **{default_label(rule)}**",
+        f"- Fix: **{fix_label(rule)}**",
+        "",
+        rule.docs.strip(),
+        "",
+        "## Options",
+    ]
+    if rule.options:
+        for option in rule.options:
+            type_name = "list of strings" if option.type is list else option.type.__name__
+            parts.append(
+                f"- `{option.name}` ({type_name}, default `{json.dumps(option.default)}`): "
+                f"{option.help}"
+            )
+    else:
+        parts.append("This rule has no options.")
+    parts += [
+        "",
+        "Suppress one finding with `# noqa: " + rule.code + "` on the reported line.",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def rule_table() -> str:
+    rows = ["| Code | Name | Default | Fix | What it finds |", "|---|---|---|---|---|"]
+    for rule in ALL_RULES:
+        rows.append(
+            f"| [{rule.code}](docs/rules/{rule.code}.md) | {rule.name} | {default_label(rule)} "
+            f"| {fix_label(rule)} | {rule.summary} |"
+        )
+    return "\n".join(rows)
+
+
+def readme_with_table(readme: str) -> str:
+    head, _, rest = readme.partition(TABLE_START)
+    _, _, tail = rest.partition(TABLE_END)
+    return f"{head}{TABLE_START}\n{rule_table()}\n{TABLE_END}{tail}"
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    files = {root / "docs" / "rules" / f"{rule.code}.md": rule_page(rule) for rule in ALL_RULES}
+    readme = root / "README.md"
+    files[readme] = readme_with_table(readme.read_text(encoding="utf-8"))
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(argv[0] if argv else ".")
+    for path, text in expected_files(root).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
