@@ -121,8 +121,9 @@ class _LocalBindings:
             self._bind_all(_target_names(node.target))  # type: ignore[attr-defined]
 
     def _bind(self, name: str) -> None:
-        if name not in self.imports:
-            self.names.add(name)
+        # The later binding wins: ``from time import sleep`` then ``def sleep()`` is ours.
+        self.imports.pop(name, None)
+        self.names.add(name)
 
     def _bind_all(self, names: Iterable[str]) -> None:
         for name in names:

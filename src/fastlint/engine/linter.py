@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import sys
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import libcst as cst
@@ -72,8 +74,9 @@ class Linter:
             return self._syntax_error(path, 1, 1, f"cannot parse the file: {_one_line(str(error))}")
         active = [rule for rule in self.rules if _may_match(rule, text)]
         ctx = Context(path, text, module, self.options)
-        crashes = self._walk(ctx, active)
-        found = self._place(ctx, path, text)
+        with _deep_recursion():
+            crashes = self._walk(ctx, active)
+            found = self._place(ctx, path, text)
         if INTERNAL_ERROR in self._codes:
             found.extend(crashes)
         return sorted(found)
@@ -157,6 +160,18 @@ class Linter:
         return [
             Diagnostic(path, row, max(column, 1), SYNTAX_ERROR, f"SyntaxError: {message}", row, column)
         ]
+
+
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Long ``a + b + ...`` chains nest thousands deep; libcst parses them, so walk them too.
+    Since 3.11 Python-to-Python calls do not use the C stack, so a high limit is safe there."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, 30_000 if sys.version_info >= (3, 11) else 8_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _syntax_error_location(text: str, error: cst.ParserSyntaxError) -> tuple[int, int, str]:

@@ -1,0 +1,86 @@
+"""What every output format shares: the source lines of reported files and stable fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.source import decode
+from fastlint.rules import RULES_BY_CODE
+from fastlint.rules.base import Rule
+
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+class SourceLines:
+    """The lines of reported files, read once each (lazily) from their display paths.
+
+    Lines are split the way the engine splits them (``\\r\\n``, ``\\r`` or ``\\n``), so a row of
+    a diagnostic names the same line here. A file that cannot be read has no lines.
+    """
+
+    def __init__(self, texts: Mapping[str, str] | None = None) -> None:
+        self._lines: dict[str, list[str]] = {
+            path: _NEWLINES.split(text) for path, text in (texts or {}).items()
+        }
+
+    def lines(self, path: str) -> list[str]:
+        found = self._lines.get(path)
+        if found is None:
+            try:
+                text, _ = decode(Path(path).read_bytes())
+            except (OSError, UnicodeDecodeError, LookupError):
+                text = ""
+            found = self._lines[path] = _NEWLINES.split(text) if text else []
+        return found
+
+    def line(self, path: str, row: int) -> str:
+        lines = self.lines(path)
+        return lines[row - 1] if 0 < row <= len(lines) else ""
+
+
+@dataclass
+class OutputContext:
+    """What a format may need besides the diagnostics: the files linted (in display form, for
+    formats that list clean files too) and the source lines."""
+
+    files: Sequence[str] | None = None
+    sources: SourceLines = field(default_factory=SourceLines)
+
+
+def rule_of(code: str) -> type[Rule] | None:
+    return RULES_BY_CODE.get(code)
+
+
+def url_of(code: str) -> str | None:
+    rule = rule_of(code)
+    return rule.url() if rule is not None else None
+
+
+def line_hash(code: str, line: str) -> str:
+    """A hash of a rule code and the content of the offending line, whitespace-normalised, so it
+    survives the line moving up or down and re-indentation."""
+    content = " ".join(line.split())
+    return hashlib.sha256(f"{code}\0{content}".encode()).hexdigest()[:16]
+
+
+def fingerprints(diagnostics: Sequence[Diagnostic], sources: SourceLines) -> list[tuple[str, int]]:
+    """For each diagnostic, its line hash and the occurrence number of that (path, hash) pair
+    among the earlier diagnostics: together a stable identity within the file."""
+    seen: Counter[tuple[str, str]] = Counter()
+    found = []
+    for diagnostic in diagnostics:
+        digest = line_hash(diagnostic.code, sources.line(diagnostic.path, diagnostic.row))
+        key = (diagnostic.path, digest)
+        found.append((digest, seen[key]))
+        seen[key] += 1
+    return found
+
+
+def posix(path: str) -> str:
+    return path.replace("\\", "/")
