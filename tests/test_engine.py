@@ -121,7 +121,10 @@ def test_function_locals_shadow_imports() -> None:
     [
         ("from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef f(): ...\n", 0),
         ("from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef f(): ...\n", 1),
-        ("import fastapi as fa\nr = fa.APIRouter()\n@r.api_route('/', methods=['GET'])\ndef f(): ...\n", 1),
+        (
+            "import fastapi as fa\nr = fa.APIRouter()\n@r.api_route('/', methods=['GET'])\ndef f(): ...\n",
+            1,
+        ),
         (
             "from fastapi import APIRouter\nclass R(APIRouter): ...\nr = R()\n@r.post('/')\ndef f(): ...\n",
             1,

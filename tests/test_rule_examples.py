@@ -32,7 +32,9 @@ def test_valid_example_is_not_reported(rule: type[Rule], example: Valid) -> None
 
 
 @pytest.mark.parametrize(("rule", "example"), INVALID)
-def test_invalid_example_is_reported_once_where_expected(rule: type[Rule], example: Invalid) -> None:
+def test_invalid_example_is_reported_once_where_expected(
+    rule: type[Rule], example: Invalid
+) -> None:
     found = _lint(rule, example)
     assert [(d.code, d.row, d.column) for d in found] == [(rule.code, example.line, example.column)]
     assert example.message_contains in found[0].message

@@ -83,7 +83,8 @@ def select_rules(selector: str, origin: str) -> set[str]:
         return {selector}
     if _CODE.match(selector):
         matched = {
-            code for code, rule in RULES_BY_CODE.items()
+            code
+            for code, rule in RULES_BY_CODE.items()
             if code.startswith(selector) and rule.default_enabled
         }
         if matched:
@@ -128,9 +129,23 @@ class Settings:
             return self.rules
         return tuple(rule for rule in self.rules if rule.code not in ignored)
 
-    def is_excluded(self, path: Path) -> bool:
+    def is_excluded(self, path: Path, below: Path | None = None) -> bool:
+        """Whether ``path`` is excluded. Found inside a directory named on the command line
+        (``below``), bare-name patterns only look at the parts under that directory: naming
+        ``fixtures/app`` lints it even when ``fixtures`` is excluded."""
         relative = self.relative(path)
-        return any(_glob_matches(relative, pattern) for pattern in self.exclude)
+        inner = relative
+        if below is not None:
+            try:
+                inner = PurePosixPath(path.absolute().relative_to(below.absolute()).as_posix())
+            except ValueError:
+                inner = relative
+        for pattern in self.exclude:
+            if _glob_matches(
+                inner if "/" not in pattern.strip().rstrip("/") else relative, pattern
+            ):
+                return True
+        return False
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()
@@ -172,9 +187,15 @@ def find_config(start: Path) -> Path | None:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
                 continue
+            if "fastlint" not in text:
+                continue
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as error:
+                raise ConfigError(f"{candidate} is not valid TOML: {error}") from None
             if isinstance(data.get("tool"), dict) and "fastlint" in data["tool"]:
                 return candidate
     return None
@@ -208,6 +229,61 @@ def _string_list(table: Mapping[str, Any], key: str, origin: str) -> list[str]:
     return value
 
 
+def _enabled_codes(
+    table: Mapping[str, Any],
+    origin: str,
+    select: Sequence[str] | None,
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+) -> set[str]:
+    if select is not None:
+        enabled = _codes(select, "--select")
+    elif "select" in table:
+        enabled = _codes(_string_list(table, "select", origin), f"{origin} `select`")
+    else:
+        enabled = {rule.code for rule in ALL_RULES if rule.default_enabled}
+    enabled |= _codes(_string_list(table, "extend-select", origin), f"{origin} `extend-select`")
+    enabled |= _codes(extend_select, "--extend-select")
+    for key in ("ignore", "extend-ignore"):
+        enabled -= _codes(_string_list(table, key, origin), f"{origin} `{key}`")
+    return enabled - _codes(ignore, "--ignore")
+
+
+def _per_file_ignores(
+    table: Mapping[str, Any], origin: str
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{origin}: `per-file-ignores` must be a table of glob = [codes]")
+    found = []
+    for pattern, codes in per_file.items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ConfigError(f"{origin}: `per-file-ignores` value for `{pattern}` must be a list")
+        found.append((pattern, frozenset(_codes(codes, f"{origin} `per-file-ignores`"))))
+    return tuple(found)
+
+
+def _option_values(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, option in all_options().items():
+        if key in table:
+            try:
+                values[key] = option.validate(table[key])
+            except ValueError as error:
+                raise ConfigError(f"{origin}: {error}") from None
+    return values
+
+
+def _target_version(table: Mapping[str, Any], origin: str) -> str:
+    target = table.get("target-version", "py310")
+    if target not in TARGET_VERSIONS:
+        raise ConfigError(
+            f"{origin}: `target-version` must be one of {', '.join(TARGET_VERSIONS)}, "
+            f"not {target!r}"
+        )
+    return str(target)
+
+
 def build_settings(
     table: Mapping[str, Any],
     *,
@@ -223,54 +299,18 @@ def build_settings(
     for key in table:
         if key not in _GENERAL_KEYS and key not in options:
             raise ConfigError(f"{origin}: unknown key `{key}` in [tool.fastlint]")
-    if select is not None:
-        enabled = _codes(select, "--select")
-    elif "select" in table:
-        enabled = _codes(_string_list(table, "select", origin), f"{origin} `select`")
-    else:
-        enabled = {rule.code for rule in ALL_RULES if rule.default_enabled}
-    enabled |= _codes(_string_list(table, "extend-select", origin), f"{origin} `extend-select`")
-    enabled |= _codes(extend_select, "--extend-select")
-    for key in ("ignore", "extend-ignore"):
-        enabled -= _codes(_string_list(table, key, origin), f"{origin} `{key}`")
-    enabled -= _codes(ignore, "--ignore")
-
-    per_file = table.get("per-file-ignores", {})
-    if not isinstance(per_file, dict):
-        raise ConfigError(f"{origin}: `per-file-ignores` must be a table of glob = [codes]")
-    per_file_ignores = []
-    for pattern, codes in per_file.items():
-        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-            raise ConfigError(f"{origin}: `per-file-ignores` value for `{pattern}` must be a list")
-        per_file_ignores.append(
-            (pattern, frozenset(_codes(codes, f"{origin} `per-file-ignores`")))
-        )
-
-    target = table.get("target-version", "py310")
-    if target not in TARGET_VERSIONS:
-        raise ConfigError(
-            f"{origin}: `target-version` must be one of {', '.join(TARGET_VERSIONS)}, "
-            f"not {target!r}"
-        )
-    values: dict[str, Any] = {}
-    for key, option in options.items():
-        if key in table:
-            try:
-                values[key] = option.validate(table[key])
-            except ValueError as error:
-                raise ConfigError(f"{origin}: {error}") from None
     exclude = (
         *DEFAULT_EXCLUDES,
         *_string_list(table, "exclude", origin),
         *_string_list(table, "extend-exclude", origin),
     )
     return Settings(
-        enabled=frozenset(enabled),
-        options=values,
+        enabled=frozenset(_enabled_codes(table, origin, select, extend_select, ignore)),
+        options=_option_values(table, origin),
         root=root,
-        per_file_ignores=tuple(per_file_ignores),
+        per_file_ignores=_per_file_ignores(table, origin),
         exclude=exclude,
-        target_version=target,
+        target_version=_target_version(table, origin),
         config_path=config_path,
     )
 

@@ -20,6 +20,8 @@ def discover(paths: Sequence[Path], settings: Settings, *, force_exclude: bool =
             if not (force_exclude and settings.is_excluded(path)):
                 found[path] = None
         elif path.is_dir():
+            if force_exclude and settings.is_excluded(path):
+                continue
             for file in _walk(path, settings):
                 found[file] = None
         else:
@@ -31,10 +33,10 @@ def _walk(top: Path, settings: Settings) -> Iterable[Path]:
     for directory, subdirectories, files in os.walk(top):
         base = Path(directory)
         subdirectories[:] = sorted(
-            name for name in subdirectories if not settings.is_excluded(base / name)
+            name for name in subdirectories if not settings.is_excluded(base / name, top)
         )
         for name in sorted(files):
             if name.endswith(SOURCE_SUFFIXES):
                 file = base / name
-                if not settings.is_excluded(file):
+                if not settings.is_excluded(file, top):
                     yield file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -178,7 +179,9 @@ def _syntax_error_location(text: str, error: cst.ParserSyntaxError) -> tuple[int
     """libcst's native parser places errors coarsely; CPython's compiler (parse only, nothing
     runs) usually knows the exact place. Fall back to libcst where CPython accepts the code."""
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the user's SyntaxWarnings are not ours to print
+            ast.parse(text)
     except SyntaxError as compiler_error:
         if compiler_error.lineno:
             return compiler_error.lineno, compiler_error.offset or 1, compiler_error.msg

@@ -53,6 +53,24 @@ def _skip_trivia(text: str, offset: int, stop: int) -> int:
     return offset
 
 
+def _offsets(tokens: list[str], indices: set[int]) -> dict[int, int]:
+    """Character offsets of the given token indices, in one pass over the tokens."""
+    wanted = sorted(indices)
+    offsets: dict[int, int] = {}
+    total = 0
+    position = 0
+    for index, token in enumerate(tokens):
+        while position < len(wanted) and wanted[position] == index:
+            offsets[index] = total
+            position += 1
+        if position == len(wanted):
+            return offsets
+        total += len(token)
+    for index in wanted[position:]:
+        offsets[index] = total
+    return offsets
+
+
 def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> dict[int, Span]:
     """Character spans of ``nodes`` in ``text`` (the module's own code), keyed by ``id(node)``."""
     targets = {id(node) for node in nodes}
@@ -63,22 +81,7 @@ def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> dic
         module._codegen(state)
     except _Done:
         pass
-    # Token indices to character offsets, in one pass over the generated tokens.
-    wanted = sorted({index for pair in state.closed.values() for index in pair})
-    offsets: dict[int, int] = {}
-    total = 0
-    want = iter(wanted)
-    next_index = next(want, None)
-    for index, token in enumerate(state.tokens):
-        while next_index is not None and next_index == index:
-            offsets[next_index] = total
-            next_index = next(want, None)
-        if next_index is None:
-            break
-        total += len(token)
-    while next_index is not None:
-        offsets[next_index] = total
-        next_index = next(want, None)
+    offsets = _offsets(state.tokens, {index for pair in state.closed.values() for index in pair})
     spans: dict[int, Span] = {}
     for key, (first, last) in state.closed.items():
         start, end = offsets[first], offsets[last]

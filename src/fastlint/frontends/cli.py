@@ -13,7 +13,9 @@ from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.docs import default_label, fix_label, rule_page
 from fastlint.engine.discovery import discover
 from fastlint.engine.runner import lint_files
-from fastlint.frontends.output import FORMATS, format_statistics
+from fastlint.frontends.formats import FORMATS
+from fastlint.frontends.progress import Progress
+from fastlint.frontends.reporting import ReportOptions, report
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
 
 
@@ -35,7 +37,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--select", multiple=True, help="Rules to check (codes, prefixes or ALL), replacing the config.")
+@click.option(
+    "--select", multiple=True, help="Rules to check (codes, prefixes or ALL), replacing the config."
+)
 @click.option("--extend-select", multiple=True, help="Rules to check in addition.")
 @click.option("--ignore", multiple=True, help="Rules not to check.")
 @click.option(
@@ -46,10 +50,40 @@ def cli() -> None:
     envvar="FASTLINT_OUTPUT_FORMAT",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something is reported.")
-@click.option("--statistics", is_flag=True, help="Show a count per rule instead of each diagnostic.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this file.")
+@click.option(
+    "--statistics", is_flag=True, help="Show a count per rule instead of each diagnostic."
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Read settings from this file."
+)
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
-@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+@click.option(
+    "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of stdout.",
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print diagnostics only: no summary, no progress, no notes."
+)
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# noqa: CODE` to every line with a diagnostic, then exit 0.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only diagnostics not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record the current diagnostics in this baseline file, then exit 0.",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -61,6 +95,11 @@ def check(
     config_path: Path | None,
     isolated: bool,
     force_exclude: bool,
+    output_file: Path | None,
+    quiet: bool,
+    add_noqa: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     try:
@@ -75,16 +114,25 @@ def check(
     except ConfigError as error:
         _fail(str(error))
         return
-    diagnostics = sorted(_run(files, settings))
-    if statistics:
-        click.echo(format_statistics(diagnostics), nl=False)
-    else:
-        click.echo(FORMATS[output_format](diagnostics), nl=False)
-    sys.exit(1 if diagnostics and not exit_zero else 0)
+    diagnostics = sorted(_run(files, settings, quiet=quiet))
+    options = ReportOptions(
+        output_format, output_file, statistics, quiet, exit_zero, add_noqa, baseline, write_baseline
+    )
+    try:
+        status = report(diagnostics, files, options)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    sys.exit(status)
 
 
-def _run(files: list[Path], settings: Settings) -> list:
-    return lint_files(files, settings)
+def _run(files: list[Path], settings: Settings, *, quiet: bool = False) -> list:
+    """Lint the files, with a progress line on an interactive stderr for long runs."""
+    progress = Progress(len(files), enabled=not quiet)
+    try:
+        return lint_files(files, settings, on_file=progress.file_done if progress.enabled else None)
+    finally:
+        progress.finish()
 
 
 @cli.command(name="rules")

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from fastlint.rules.api.response_model import MissingResponseModel
 from fastlint.rules.async_.blocking_call import BlockingCallInAsync
+from fastlint.rules.async_.dangling_task import DanglingTask
+from fastlint.rules.async_.sequential_awaits import SequentialAwaitsInLoop
+from fastlint.rules.async_.sync_route import SyncRouteHandler
 from fastlint.rules.base import Rule
 from fastlint.rules.core.engine_rules import InternalErrorRule, SyntaxErrorRule
+from fastlint.rules.db.missing_await import MissingAwaitOnAsyncSession
+from fastlint.rules.db.sync_orm import SyncOrmInAsync
 from fastlint.rules.quality.function_length import FunctionTooLong
 from fastlint.rules.quality.mutable_default import MutableDefaultArgument
 
@@ -15,6 +20,11 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             SyntaxErrorRule,
             InternalErrorRule,
             BlockingCallInAsync,
+            SyncRouteHandler,
+            SequentialAwaitsInLoop,
+            DanglingTask,
+            SyncOrmInAsync,
+            MissingAwaitOnAsyncSession,
             MissingResponseModel,
             MutableDefaultArgument,
             FunctionTooLong,

@@ -55,7 +55,9 @@ or `@router.get("/users/{user_id}", response_model=UserPublic)`.
             + "from fastapi.responses import HTMLResponse\n"
             + "@app.get('/', response_class=HTMLResponse)\nasync def root():\n    return '<p/>'\n"
         ),
-        Valid("from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef root():\n    return {}\n"),
+        Valid(
+            "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef root():\n    return {}\n"
+        ),
         Valid(_APP + "@app.websocket('/ws')\nasync def ws(websocket):\n    pass\n"),
         Valid(_APP + "async def helper():\n    return {}\n"),
     )

@@ -55,12 +55,21 @@ Move each concern into a service or helper function with a name that says what i
 """
     valid = (
         Valid("def f():\n" + _body(30)),
-        Valid('def f():\n    """Doc\n\n    more doc\n    """\n' + _body(28) + "    # note\n\n    pass\n"),
+        Valid(
+            'def f():\n    """Doc\n\n    more doc\n    """\n'
+            + _body(28)
+            + "    # note\n\n    pass\n"
+        ),
         Valid("def f():\n" + _body(40), {"max-function-lines": 40}),
     )
     invalid = (
         Invalid("def f():\n" + _body(31), 1, 5, message_contains="31 code lines"),
-        Invalid("class A:\n    async def method(self):\n" + _body(3).replace("    ", "        "), 2, 15, {"max-function-lines": 2}),
+        Invalid(
+            "class A:\n    async def method(self):\n" + _body(3).replace("    ", "        "),
+            2,
+            15,
+            {"max-function-lines": 2},
+        ),
     )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

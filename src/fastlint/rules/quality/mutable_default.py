@@ -67,8 +67,14 @@ def add_tag(item: Item, tags: list[str] | None = None) -> list[str]:
 """
     valid = (
         Valid("def f(x=None, y=(), z=frozenset()):\n    pass\n"),
-        Valid(_APP + "@app.get('/')\nasync def f(tags: list[str] = Query([])) -> list[str]:\n    return tags\n"),
-        Valid(_APP + "@app.get('/')\nasync def f(tags: list[str] = []) -> list[str]:\n    return tags\n"),
+        Valid(
+            _APP
+            + "@app.get('/')\nasync def f(tags: list[str] = Query([])) -> list[str]:\n    return tags\n"
+        ),
+        Valid(
+            _APP
+            + "@app.get('/')\nasync def f(tags: list[str] = []) -> list[str]:\n    return tags\n"
+        ),
         Valid(
             _APP
             + "def common(skip: int = 0, tags: list[str] = []) -> dict:\n    return {}\n"
@@ -93,7 +99,9 @@ def add_tag(item: Item, tags: list[str] | None = None) -> list[str]:
             return
         params = node.params
         owner = self.ctx.class_
-        owner_name = owner.name.value if owner is not None and self.ctx.scopes[-1] is owner else None
+        owner_name = (
+            owner.name.value if owner is not None and self.ctx.scopes[-1] is owner else None
+        )
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             default = param.default
             if default is None or not self._is_mutable(default):

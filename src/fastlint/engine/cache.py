@@ -1,0 +1,150 @@
+"""Results of unchanged files, reused across runs.
+
+One JSON file per cache key (fastlint and libcst versions, the resolved settings and an optional
+``extra`` component), mapping each file's absolute path to its content hash and diagnostics. The
+displayed path is not stored: it depends on the current directory and is re-attached on a hit.
+
+Rules that read other files (a cross-file project index) must make what they read part of the
+key: pass a digest of it as ``extra`` (``lint_files(..., cache_extra=...)``), so a change in
+another file invalidates results that depended on it.
+
+A missing, corrupt or truncated cache file is treated as empty and rewritten: the cache can only
+ever cost a re-lint, never a crash. Writes go to a temporary file renamed over the old one, so a
+concurrent run or an interrupted write never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from libcst import _version as libcst_version
+
+from fastlint import __version__
+from fastlint.config.settings import Settings
+from fastlint.engine.diagnostic import Diagnostic
+
+CACHE_DIR_NAME = ".fastlint_cache"
+_FORMAT = 1
+_KEEP = 8  # result files kept per cache directory (one per recent settings key)
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by fastlint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+# A crash may be transient (a worker killed for memory): never reuse one.
+_NOT_CACHED = frozenset({"FST001"})
+
+Entry = tuple[str, list[list[Any]]]  # content hash, diagnostics without their path
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def default_cache_dir(settings: Settings) -> Path:
+    return settings.root / CACHE_DIR_NAME
+
+
+def cache_key(settings: Settings, extra: str = "") -> str:
+    parts = (str(_FORMAT), __version__, libcst_version.__version__, settings.fingerprint(), extra)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+class Cache:
+    """The cached results for one settings key, loaded once and saved once per run."""
+
+    def __init__(self, directory: Path, settings: Settings, extra: str = "") -> None:
+        self.directory = directory
+        self.key = cache_key(settings, extra)
+        self.path = directory / f"results-{self.key}.json"
+        self._entries = _load(self.path, self.key)
+        self._changed = False
+
+    def get(self, path: Path, digest: str, shown: str) -> list[Diagnostic] | None:
+        """The diagnostics of ``path`` when its content hash matches, else None."""
+        entry = self._entries.get(os.path.abspath(path))
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
+            return None
+        stored = entry[1]
+        if not isinstance(stored, list) or not all(map(_well_formed, stored)):
+            return None  # a damaged entry: lint the file again
+        return [Diagnostic(shown, *fields) for fields in stored]
+
+    def put(self, path: Path, digest: str, diagnostics: list[Diagnostic]) -> None:
+        if any(found.code in _NOT_CACHED for found in diagnostics):
+            return
+        fields = [
+            [d.row, d.column, d.code, d.message, d.end_row, d.end_column] for d in diagnostics
+        ]
+        self._entries[os.path.abspath(path)] = [digest, fields]
+        self._changed = True
+
+    def save(self) -> None:
+        """Write the results if anything changed; a cache that cannot be written is skipped."""
+        if not self._changed:
+            return
+        try:
+            _prepare(self.directory)
+            _write_atomically(self.path, {"format": _FORMAT, "key": self.key, "files": self._entries})
+            _prune(self.directory, self.path)
+        except OSError:
+            return
+        self._changed = False
+
+
+_FIELD_TYPES = (int, int, str, str, int, int)
+
+
+def _well_formed(fields: Any) -> bool:
+    return (
+        isinstance(fields, list)
+        and len(fields) == len(_FIELD_TYPES)
+        and all(type(value) is kind for value, kind in zip(fields, _FIELD_TYPES))
+    )
+
+
+def _load(path: Path, key: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):  # missing, truncated or not JSON
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("key") != key:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _prepare(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+        marker = directory / name
+        if not marker.exists():
+            _write_text_atomically(marker, text)
+
+
+def _write_atomically(path: Path, data: dict[str, Any]) -> None:
+    _write_text_atomically(path, json.dumps(data, separators=(",", ":")))
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _prune(directory: Path, current: Path) -> None:
+    """Keep the most recent result files only (old settings leave theirs behind)."""
+    others = [path for path in directory.glob("results-*.json") if path != current]
+    others.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    for stale in others[_KEEP - 1 :]:
+        stale.unlink(missing_ok=True)

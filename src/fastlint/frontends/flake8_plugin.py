@@ -1,0 +1,89 @@
+"""The flake8 plugin: entry point ``FST`` in ``flake8.extension``.
+
+flake8 hands each file's lines to ``FastlintChecker``; their text is parsed once by the
+fastlint engine (the file is never re-opened: under ``flake8 -`` its name is only a display
+name). Rule options come from ``[tool.fastlint]`` in the nearest ``pyproject.toml`` (found from
+the current directory, as the CLI finds it) or from ``--fastlint-config``. Selection, ignores,
+per-file ignores, excludes and ``# noqa`` are flake8's: the plugin runs every rule that is on by
+default, plus opt-in rules that flake8's ``--select`` / ``--extend-select`` name exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from fastlint import __version__
+from fastlint.config.settings import ConfigError, load_settings
+from fastlint.engine.linter import Linter
+from fastlint.rules import ALL_RULES, RULES_BY_CODE
+
+Flake8Error = tuple[int, int, str, type]
+
+
+def opt_in_codes(selectors: Sequence[str]) -> frozenset[str]:
+    """Opt-in rules named exactly in flake8's selection (a prefix such as ``FST`` selects only
+    the rules that are on by default, as it does for ``fastlint check``)."""
+    named = {selector.strip().upper() for selector in selectors}
+    return frozenset(
+        code for code in named if code in RULES_BY_CODE and not RULES_BY_CODE[code].default_enabled
+    )
+
+
+def build_linter(config: str | None, opt_in: frozenset[str]) -> Linter:
+    """The engine with the rule options of ``[tool.fastlint]``; a ``ConfigError`` if invalid."""
+    settings = load_settings(config=Path(config) if config else None)
+    rules = [rule for rule in ALL_RULES if rule.default_enabled or rule.code in opt_in]
+    return Linter(rules, dict(settings.options))
+
+
+class FastlintChecker:
+    """flake8 calls ``run`` once per file; ``tree`` is asked for (flake8 dispatches a plugin per
+    file only then) and ignored."""
+
+    name = "fastlint"
+    version = __version__
+
+    config: ClassVar[str | None] = None
+    opt_in: ClassVar[frozenset[str]] = frozenset()
+    _linters: ClassVar[dict[tuple[str | None, frozenset[str]], Linter]] = {}
+
+    def __init__(self, tree: Any, lines: Sequence[str], filename: str) -> None:
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--fastlint-config",
+            default=None,
+            parse_from_config=True,
+            help="fastlint: read rule options from this file instead of the nearest "
+            "pyproject.toml with [tool.fastlint].",
+        )
+
+    @classmethod
+    def parse_options(cls, manager: Any, options: argparse.Namespace, args: Any) -> None:
+        cls.config = getattr(options, "fastlint_config", None)
+        selectors = [*(options.select or ()), *(getattr(options, "extend_select", None) or ())]
+        cls.opt_in = opt_in_codes(selectors)
+        try:
+            cls.linter()
+        except ConfigError as error:
+            print(f"fastlint: error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    @classmethod
+    def linter(cls) -> Linter:
+        key = (cls.config, cls.opt_in)
+        found = cls._linters.get(key)
+        if found is None:
+            found = cls._linters[key] = build_linter(cls.config, cls.opt_in)
+        return found
+
+    def run(self) -> Iterator[Flake8Error]:
+        for d in self.linter().lint_text("".join(self.lines), self.filename):
+            yield d.row, d.column - 1, f"{d.code} {d.message}", type(self)

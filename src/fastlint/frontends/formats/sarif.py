@@ -1,0 +1,109 @@
+"""SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastlint import __version__
+from fastlint.engine.diagnostic import Diagnostic
+from fastlint.frontends.formats.common import OutputContext, fingerprints, posix
+from fastlint.rules import ALL_RULES
+from fastlint.rules.base import Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/fastlint/fastlint"
+SRCROOT = "%SRCROOT%"
+
+
+def level(code: str) -> str:
+    return "error" if code in ("FST000", "FST001") or code.startswith("FST4") else "warning"
+
+
+def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    tags = ["fastapi", "security" if rule.code.startswith("FST4") else "maintainability"]
+    properties: dict[str, Any] = {"tags": tags, "precision": "high"}
+    if rule.code.startswith("FST4"):
+        properties["security-severity"] = "7.0"
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.message},
+        "helpUri": rule.url(),
+        "help": {"text": f"{rule.summary}. See {rule.url()}", "markdown": rule.docs.strip()},
+        "defaultConfiguration": {
+            "enabled": rule.default_enabled,
+            "level": level(rule.code),
+        },
+        "properties": properties,
+    }
+
+
+def _uri(path: str) -> tuple[str, str | None]:
+    """A relative URI against %SRCROOT% (the current directory) when the path is below it,
+    else an absolute ``file:`` URI."""
+    if os.path.isabs(path) or path.startswith(".."):
+        return Path(os.path.abspath(path)).as_uri(), None
+    return quote(posix(path)), SRCROOT
+
+
+def _result(d: Diagnostic, index: int | None, fingerprint: tuple[str, int]) -> dict[str, Any]:
+    uri, base = _uri(d.path)
+    artifact: dict[str, Any] = {"uri": uri}
+    if base is not None:
+        artifact["uriBaseId"] = base
+    end_row = max(d.end_row, d.row)
+    end_column = d.end_column if end_row > d.row else max(d.end_column, d.column)
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "level": level(d.code),
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact,
+                    "region": {
+                        "startLine": d.row,
+                        "startColumn": d.column,
+                        "endLine": end_row,
+                        "endColumn": end_column,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint[0]}:{fingerprint[1]}"},
+    }
+    if index is not None:
+        result["ruleIndex"] = index
+    return result
+
+
+def format_sarif(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
+    """One run with the full rule table (each with ``helpUri``), character columns
+    (``unicodeCodePoints``) and ``partialFingerprints`` that survive lines moving."""
+    context = context or OutputContext()
+    index = {rule.code: position for position, rule in enumerate(ALL_RULES)}
+    marks = fingerprints(diagnostics, context.sources)
+    run = {
+        "tool": {
+            "driver": {
+                "name": "fastlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule_descriptor(rule) for rule in ALL_RULES],
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"uri": Path(os.getcwd()).as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": [
+            _result(d, index.get(d.code), mark) for d, mark in zip(diagnostics, marks, strict=True)
+        ],
+    }
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2) + "\n"

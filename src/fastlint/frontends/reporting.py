@@ -1,0 +1,91 @@
+"""What ``fastlint check`` does with a run's diagnostics: baselines, ``--add-noqa``, and writing
+the chosen format to stdout or ``--output-file``. Returns the exit status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from fastlint.config.settings import ConfigError
+from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.runner import display_path
+from fastlint.frontends.add_noqa import add_noqa
+from fastlint.frontends.baseline import filter_baseline, write_baseline
+from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines, format_statistics
+from fastlint.frontends.formats.text import format_concise
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    output_format: str = "text"
+    output_file: Path | None = None
+    statistics: bool = False
+    quiet: bool = False
+    exit_zero: bool = False
+    add_noqa: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+
+
+def _note(message: str, options: ReportOptions) -> None:
+    if not options.quiet:
+        click.echo(message, err=True)
+
+
+def _emit(text: str, options: ReportOptions) -> None:
+    if options.output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        options.output_file.parent.mkdir(parents=True, exist_ok=True)
+        options.output_file.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write {options.output_file}: {error.strerror or error}"
+        ) from None
+
+
+def _add_noqa(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> int:
+    result = add_noqa(diagnostics)
+    for path, row, reason in result.skipped:
+        where = f"{path}:{row}" if row else path
+        click.echo(f"fastlint: warning: no noqa added at {where}: {reason}", err=True)
+    plural = "s" if result.added != 1 else ""
+    _note(f"Added {result.added} noqa directive{plural} in {result.files} file(s).", options)
+    return 0
+
+
+def _write_baseline(
+    diagnostics: Sequence[Diagnostic], path: Path, sources: SourceLines, options: ReportOptions
+) -> int:
+    write_baseline(path, diagnostics, sources)
+    plural = "s" if len(diagnostics) != 1 else ""
+    _note(f"Wrote a baseline of {len(diagnostics)} diagnostic{plural} to {path}.", options)
+    return 0
+
+
+def _render(
+    diagnostics: Sequence[Diagnostic], context: OutputContext, options: ReportOptions
+) -> str:
+    if options.statistics:
+        return format_statistics(diagnostics)
+    if options.quiet and options.output_format == "text":
+        return format_concise(diagnostics)
+    return FORMATS[options.output_format](diagnostics, context)
+
+
+def report(diagnostics: Sequence[Diagnostic], files: Sequence[Path], options: ReportOptions) -> int:
+    """Write the report and return the exit status (0 clean, 1 diagnostics reported)."""
+    if options.add_noqa:
+        return _add_noqa(diagnostics, options)
+    sources = SourceLines()
+    if options.write_baseline is not None:
+        return _write_baseline(diagnostics, options.write_baseline, sources, options)
+    if options.baseline is not None:
+        diagnostics = filter_baseline(diagnostics, options.baseline, sources)
+    context = OutputContext(files=[display_path(path) for path in files], sources=sources)
+    _emit(_render(diagnostics, context, options), options)
+    return 1 if diagnostics and not options.exit_zero else 0

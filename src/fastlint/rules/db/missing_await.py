@@ -1,0 +1,167 @@
+"""FST302: a coroutine method of an async SQLAlchemy session called without ``await``."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastlint.engine.context import Context
+from fastlint.engine.imports import dotted_name
+from fastlint.rules.base import FIX_UNSAFE, Invalid, Rule, Valid
+from fastlint.rules.db.sessions import (
+    ASYNC_CONNECTION,
+    ASYNC_ENGINE,
+    ASYNC_SESSION,
+    SessionTracker,
+)
+
+# The coroutine methods of SQLAlchemy 2.0's asyncio API. ``add``, ``add_all``, ``expunge``,
+# ``expire``, ``in_transaction``, ``is_modified``... are plain methods; ``begin()`` and
+# ``begin_nested()`` return async context managers (``async with session.begin():``).
+_COROUTINES = {
+    ASYNC_SESSION: frozenset(
+        {
+            "close", "commit", "connection", "delete", "execute", "flush", "get", "get_one",
+            "invalidate", "merge", "refresh", "reset", "rollback", "run_sync", "scalar",
+            "scalars", "stream", "stream_scalars",
+        }
+    ),
+    ASYNC_CONNECTION: frozenset(
+        {
+            "close", "commit", "exec_driver_sql", "execute", "invalidate", "rollback", "run_sync",
+            "scalar", "scalars", "start", "stream", "stream_scalars", "get_raw_connection",
+        }
+    ),
+    ASYNC_ENGINE: frozenset({"dispose"}),
+}
+_IMPORTS = "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\n"
+
+
+class MissingAwaitOnAsyncSession(Rule):
+    code = "FST302"
+    name = "missing-await-on-async-session"
+    summary = "A coroutine method of an `AsyncSession`/`AsyncConnection`/`AsyncEngine` not awaited"
+    message = "Coroutine method called without `await`: nothing runs; write `await` before the call"
+    fix = FIX_UNSAFE
+    requires_text = ("Async", "async_")
+    docs = """
+## What it does
+Finds calls of the coroutine methods of SQLAlchemy's asyncio objects (`execute`, `commit`,
+`refresh`, `get`, `scalars`, `scalar`, `flush`, `delete`, `merge`, `close`, `rollback`,
+`stream`, `run_sync`... of an `AsyncSession`; `execute`, `commit`... of an `AsyncConnection`;
+`dispose` of an `AsyncEngine`) whose result is not awaited: the call is a statement of its own,
+is assigned, is iterated with a plain `for`, or has an attribute read from it
+(`session.execute(q).scalars()`).
+
+The object is known from its annotation (`session: AsyncSession`, also inside
+`Annotated[AsyncSession, Depends(get_session)]`, `AsyncSession | None` or a module-level alias
+such as `SessionDep = Annotated[AsyncSession, Depends(get_session)]`), from the call that made
+it (`AsyncSession(engine)`, `async_sessionmaker(engine)()`, `create_async_engine(url)`), from
+`async with SessionLocal() as session` where `SessionLocal = async_sessionmaker(...)`, and from
+`self.session` assigned from one of those. SQLModel's `AsyncSession` counts too.
+
+`session.add(...)`, `add_all`, `expunge`, `expire`, `in_transaction` and `is_modified` are plain
+methods and are never reported; neither is `async with session.begin():`. A coroutine handed to
+`asyncio.gather(...)` or `create_task(...)`, or returned, is not reported.
+
+## Why is this bad?
+Calling a coroutine method only creates a coroutine object: without `await`, the statement never
+runs. `session.commit()` without `await` silently loses the transaction; Python only warns
+"coroutine was never awaited" at garbage collection, if anyone reads the log. An assigned result
+is a coroutine, not a `Result`, and fails later far from the cause.
+
+## Example
+```python
+@router.post("/items", status_code=201)
+async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
+    row = Item(**item.model_dump())
+    session.add(row)
+    session.commit()
+    return row
+```
+
+## Use instead
+```python
+@router.post("/items", status_code=201)
+async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
+    row = Item(**item.model_dump())
+    session.add(row)
+    await session.commit()
+    await session.refresh(row)
+    return row
+```
+"""
+    valid = (
+        Valid(_IMPORTS + "async def f(session: AsyncSession):\n    await session.execute(q)\n"),
+        Valid(_IMPORTS + "async def f(session: AsyncSession):\n    session.add(x)\n    session.add_all([x])\n"),
+        Valid(_IMPORTS + "async def f(session: AsyncSession):\n    async with session.begin():\n        session.add(x)\n"),
+        Valid("async def f(session):\n    session.commit()\n"),
+        Valid("from sqlalchemy.orm import Session\ndef f(session: Session):\n    session.commit()\n"),
+        Valid(_IMPORTS + "import asyncio\nasync def f(s: AsyncSession):\n    await asyncio.gather(s.execute(a))\n"),
+        Valid(_IMPORTS + "async def f(session: AsyncSession):\n    return (await session.execute(q)).scalars()\n"),
+    )
+    invalid = (
+        Invalid(_IMPORTS + "async def f(session: AsyncSession):\n    session.commit()\n", 3, 5),
+        Invalid(
+            "from typing import Annotated\nfrom fastapi import Depends\n" + _IMPORTS
+            + "SessionDep = Annotated[AsyncSession, Depends(get_session)]\n"
+            + "async def f(db: SessionDep):\n    rows = db.execute(q)\n",
+            6,
+            12,
+        ),
+        Invalid(
+            _IMPORTS + "SessionLocal = async_sessionmaker(engine)\nasync def f():\n"
+            + "    async with SessionLocal() as session:\n        session.execute(q).scalars()\n",
+            5,
+            9,
+        ),
+        Invalid(
+            _IMPORTS + "class Repo:\n    def __init__(self, session: AsyncSession) -> None:\n"
+            + "        self.session = session\n    async def save(self, x):\n"
+            + "        self.session.add(x)\n        self.session.flush()\n",
+            7,
+            9,
+            message_contains="await self.session.flush(",
+        ),
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._sessions = SessionTracker(ctx)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._check(node.value)
+        self._sessions.on_assign([target.target for target in node.targets], node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._check(node.value)
+        self._sessions.on_ann_assign(node)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        self._sessions.on_with_item(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._sessions.on_function(node)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._check(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._check(node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is None:
+            self._check(node.iter)
+
+    def _check(self, value: cst.CSTNode) -> None:
+        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+            return
+        method = value.func.attr.value
+        kind = self._sessions.kind_of(value.func.value)
+        if kind in _COROUTINES and method in _COROUTINES[kind]:
+            shown = dotted_name(value.func) or f"session.{method}"
+            self.report(
+                value,
+                f"`{shown}()` is a coroutine method of `{kind}` called without `await`: it never "
+                f"runs; write `await {shown}(...)`",
+            )

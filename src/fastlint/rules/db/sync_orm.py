@@ -1,0 +1,157 @@
+"""FST301: sync SQLAlchemy (a ``Session``, ``create_engine``, ``session.query``) in ``async def``."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastlint.engine.context import Context
+from fastlint.engine.imports import dotted_name
+from fastlint.rules.base import Invalid, Rule, Valid
+from fastlint.rules.db.sessions import (
+    SYNC_CONNECTION,
+    SYNC_ENGINE,
+    SYNC_FACTORY,
+    SYNC_SESSION,
+    SessionTracker,
+    library_kind,
+)
+
+# Methods that talk to the database (or take a pooled connection) and so block.
+_BLOCKING_METHODS = {
+    SYNC_SESSION: frozenset(
+        {
+            "query", "execute", "scalars", "scalar", "get", "get_one", "commit", "flush",
+            "refresh", "merge", "rollback", "exec", "connection", "bulk_save_objects",
+            "bulk_insert_mappings", "bulk_update_mappings",
+        }
+    ),
+    SYNC_CONNECTION: frozenset(
+        {"execute", "exec_driver_sql", "scalars", "scalar", "commit", "rollback"}
+    ),
+    SYNC_ENGINE: frozenset({"connect", "begin", "raw_connection", "execute"}),
+}
+_CONSTRUCTORS = {
+    "create_engine": SYNC_ENGINE,
+    "Session": SYNC_SESSION,
+    "sessionmaker": SYNC_FACTORY,
+}
+_INSTEAD = (
+    "use `AsyncSession` (`create_async_engine`, `async_sessionmaker`) and `await`, "
+    "or run the sync code with `await asyncio.to_thread(...)`"
+)
+_ORM = "from sqlalchemy.orm import Session, sessionmaker\nfrom sqlalchemy import create_engine\n"
+
+
+class SyncOrmInAsync(Rule):
+    code = "FST301"
+    name = "sync-orm-in-async"
+    summary = "Sync SQLAlchemy (`Session`, `session.query`, `create_engine`, `sessionmaker`) in `async def`"
+    message = "Sync SQLAlchemy call blocks the event loop in `async def`; " + _INSTEAD
+    requires_text = ("sqlalchemy", "sqlmodel")
+    docs = """
+## What it does
+Finds sync SQLAlchemy used in the body of an `async def`: creating an engine with
+`create_engine(...)`, a `Session(...)` or a sync `sessionmaker(...)` (or calling such a
+factory, `SessionLocal()`), and the methods of a sync session, connection or engine that talk to
+the database (`query`, `execute`, `scalars`, `get`, `commit`, `flush`, `refresh`, `connect`,
+`begin`...). The session is known from its annotation (`db: Session`, also in
+`Annotated[Session, Depends(get_db)]` or an alias of it), from `with SessionLocal() as db`, and
+from `db = Depends(get_db)` when `get_db` in the same file is declared to return or yield a
+`Session` (`-> Iterator[Session]`). SQLModel's `Session` and `create_engine` count too.
+
+Code in a sync `def` is not reported, nor is a sync function run with `session.run_sync(...)`
+or `asyncio.to_thread(...)`.
+
+## Why is this bad?
+A sync session waits for the database on the event loop's thread: while one query runs, no other
+request of the worker progresses. A sync route handler (`def`) would at least run in the thread
+pool; an `async def` handler with a sync session is the worst of both.
+
+## Example
+```python
+@router.get("/users/{user_id}")
+async def get_user(user_id: int, db: Session = Depends(get_db)) -> UserOut:
+    return db.query(User).filter(User.id == user_id).one()
+```
+
+## Use instead
+```python
+@router.get("/users/{user_id}")
+async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
+    return await db.get_one(User, user_id)
+```
+"""
+    valid = (
+        Valid(_ORM + "def f(db: Session):\n    return db.query(User).all()\n"),
+        Valid(_ORM + "engine = create_engine('sqlite://')\nasync def f():\n    return 1\n"),
+        Valid(
+            "from sqlalchemy.ext.asyncio import AsyncSession\n"
+            "async def f(db: AsyncSession):\n    return await db.execute(q)\n"
+        ),
+        Valid(_ORM + "async def f(db: Session):\n    db.add(x)\n"),
+        Valid("import requests\nasync def f(s: requests.Session):\n    return 1\n"),
+        Valid(_ORM + "async def f(db: Session):\n    def inner():\n        return db.query(User).all()\n    return inner\n"),
+    )
+    invalid = (
+        Invalid(_ORM + "async def f(db: Session):\n    return db.query(User).all()\n", 4, 12),
+        Invalid(_ORM + "async def f():\n    engine = create_engine('sqlite://')\n", 4, 14),
+        Invalid(
+            _ORM + "SessionLocal = sessionmaker(bind=engine)\nasync def f():\n"
+            "    with SessionLocal() as db:\n        pass\n",
+            5,
+            10,
+        ),
+        Invalid(
+            _ORM + "from collections.abc import Iterator\nfrom fastapi import Depends\n"
+            "def get_db() -> Iterator[Session]:\n    yield Session()\n"
+            "async def f(db = Depends(get_db)):\n    db.commit()\n",
+            8,
+            5,
+        ),
+        Invalid(
+            "from sqlmodel import Session, select\nasync def f(s: Session):\n    return s.exec(select(X))\n",
+            3,
+            12,
+            message_contains="`s.exec()`",
+        ),
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._sessions = SessionTracker(ctx)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._sessions.on_assign([target.target for target in node.targets], node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._sessions.on_ann_assign(node)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        self._sessions.on_with_item(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._sessions.on_function(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.ctx.in_coroutine:
+            return
+        made = library_kind(self.ctx.resolve(node.func), _CONSTRUCTORS)
+        if made is not None:
+            if self._sessions.kind_of(node) in (SYNC_ENGINE, SYNC_SESSION, SYNC_FACTORY):
+                self._report(node, f"`{dotted_name(node.func)}()` creates a sync {made}")
+            return
+        if isinstance(node.func, cst.Name):
+            if self._sessions.kind_of(node.func) == SYNC_FACTORY:
+                self._report(node, f"`{node.func.value}()` opens a sync `Session`")
+            return
+        if isinstance(node.func, cst.Attribute):
+            kind = self._sessions.kind_of(node.func.value)
+            method = node.func.attr.value
+            if kind in _BLOCKING_METHODS and method in _BLOCKING_METHODS[kind]:
+                shown = dotted_name(node.func) or method
+                self._report(node, f"`{shown}()` on a sync `{kind}`")
+
+    def _report(self, node: cst.CSTNode, what: str) -> None:
+        function = self.ctx.function
+        name = function.name.value if isinstance(function, cst.FunctionDef) else "?"
+        self.report(node, f"{what} blocks the event loop in `async def {name}`; {_INSTEAD}")

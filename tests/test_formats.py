@@ -1,0 +1,183 @@
+"""Every ``--output-format``: its structure, and what the systems that read it require."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sarif_pydantic import Sarif
+
+from fastlint.engine.diagnostic import Diagnostic
+from fastlint.frontends.cli import cli
+from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines
+from fastlint.rules import ALL_RULES
+
+SOURCE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n    time.sleep(1)\n"
+OTHER = "x = 1\n"
+FIRST = Diagnostic("app/views.py", 5, 5, "FST101", "`time.sleep()` blocks % the loop", 5, 18)
+SECOND = Diagnostic("app/views.py", 6, 5, "FST101", "`time.sleep()` blocks % the loop", 6, 18)
+DIAGNOSTICS = [FIRST, SECOND]
+
+
+def context() -> OutputContext:
+    texts = {"app/views.py": SOURCE, "app/other.py": OTHER}
+    return OutputContext(files=["app/other.py", "app/views.py"], sources=SourceLines(texts))
+
+
+def render(name: str, diagnostics: list[Diagnostic] = DIAGNOSTICS) -> str:
+    return FORMATS[name](diagnostics, context())
+
+
+def test_every_format_is_registered() -> None:
+    expected = {"text", "concise", "full", "json", "json-lines", "github", "gitlab", "sarif"}
+    assert set(FORMATS) == expected | {"junit"}
+
+
+def test_concise_and_text() -> None:
+    concise = render("concise").splitlines()
+    assert concise[0] == "app/views.py:5:5: FST101 `time.sleep()` blocks % the loop"
+    assert len(concise) == 2
+    assert render("text").splitlines() == [*concise, "Found 2 errors."]
+    assert render("text", []) == "All checks passed!\n" and render("concise", []) == ""
+
+
+def test_full_shows_the_line_a_caret_under_the_span_and_the_fix_hint() -> None:
+    lines = render("full", [FIRST]).splitlines()
+    assert lines[0] == "app/views.py:5:5: FST101 `time.sleep()` blocks % the loop"
+    source_at = lines.index("5 |     time.sleep(1)")
+    assert lines[source_at + 1] == "  |     ^^^^^^^^^^^^^ FST101"
+    assert any(line.startswith("  = fix: an unsafe automatic fix") for line in lines)
+    assert any(line.startswith("  = docs: https://") for line in lines)
+    assert lines[-1] == "Found 1 error."
+
+
+def test_full_caret_counts_wide_characters_and_keeps_tabs() -> None:
+    text = "\tx = '日本' + f()\n"
+    found = Diagnostic("w.py", 1, 13, "FST101", "m", 1, 16)
+    output = FORMATS["full"]([found], OutputContext(sources=SourceLines({"w.py": text})))
+    assert "  | \t" + " " * 13 + "^^^ FST101" in output.splitlines()  # 日本 is 4 columns wide
+
+
+def test_json_and_json_lines_carry_the_same_records() -> None:
+    records = json.loads(render("json"))
+    lines = [json.loads(line) for line in render("json-lines").splitlines()]
+    assert records == lines and len(lines) == 2
+    assert lines[0]["code"] == "FST101" and lines[0]["location"] == {"row": 5, "column": 5}
+
+
+def test_github_escapes_as_workflow_commands_require() -> None:
+    odd = Diagnostic("a,b:c.py", 1, 1, "FST101", "50% off\nnext line", 1, 2)
+    (line,) = FORMATS["github"]([odd]).splitlines()
+    assert line.startswith("::error title=fastlint (FST101),file=a%2Cb%3Ac.py,line=1,col=1,")
+    assert line.endswith("::a,b:c.py:1:1: FST101 50%25 off%0Anext line")
+
+
+def test_gitlab_code_quality_fields_and_stable_fingerprints() -> None:
+    issues = json.loads(render("gitlab"))
+    assert len(issues) == 2
+    for issue in issues:
+        assert issue["check_name"] == "FST101"
+        assert issue["description"].startswith("FST101: ")
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["location"]["path"] == "app/views.py"
+        assert isinstance(issue["location"]["lines"]["begin"], int)
+        assert isinstance(issue["fingerprint"], str) and issue["fingerprint"]
+    # identical lines are told apart, and a moved line keeps its fingerprint
+    assert issues[0]["fingerprint"] != issues[1]["fingerprint"]
+    moved = Diagnostic("app/views.py", 7, 5, "FST101", FIRST.message, 7, 18)
+    shifted = OutputContext(sources=SourceLines({"app/views.py": "\n\n" + SOURCE}))
+    again = json.loads(FORMATS["gitlab"]([moved], shifted))
+    assert again[0]["fingerprint"] == issues[0]["fingerprint"]
+
+
+def test_sarif_loads_into_the_sarif_object_model() -> None:
+    text = render("sarif")
+    log = Sarif.model_validate_json(text)
+    assert log.version == "2.1.0"
+    (run,) = log.runs
+    assert run.tool.driver.name == "fastlint"
+    assert [rule.id for rule in run.tool.driver.rules or []] == [r.code for r in ALL_RULES]
+    assert run.results is not None and len(run.results) == 2
+
+
+def test_sarif_has_what_github_code_scanning_requires() -> None:
+    data = json.loads(render("sarif"))
+    assert data["$schema"].endswith("sarif-2.1.0.json") and data["version"] == "2.1.0"
+    (run,) = data["runs"]
+    assert run["columnKind"] == "unicodeCodePoints"
+    rules = run["tool"]["driver"]["rules"]
+    for rule in rules:
+        assert rule["helpUri"].endswith(f"/docs/rules/{rule['id']}.md")
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["help"]["text"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == "FST101"
+        assert result["message"]["text"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == "app/views.py"
+        assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert physical["region"]["startLine"] >= 1 and physical["region"]["startColumn"] >= 1
+        assert set(result["partialFingerprints"]) == {"primaryLocationLineHash"}
+    hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in run["results"]]
+    assert hashes[0] != hashes[1]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
+
+
+def test_junit_has_one_test_case_per_file() -> None:
+    root = ET.fromstring(render("junit"))
+    assert root.tag == "testsuites"
+    (suite,) = root
+    assert suite.get("tests") == "2" and suite.get("failures") == "1"
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert set(cases) == {"app/other.py", "app/views.py"}
+    assert cases["app/other.py"].find("failure") is None
+    failure = cases["app/views.py"].find("failure")
+    assert failure is not None and "5:5: FST101" in (failure.text or "")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "views.py").write_text(SOURCE)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_each_format_from_the_command_line(project: Path, name: str) -> None:
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--output-format", name])
+    assert result.exit_code == 1
+    assert result.stdout == FORMATS[name](
+        [
+            Diagnostic(str(Path("app/views.py")), 5, 5, "FST101", _message(project), 5, 18),
+            Diagnostic(str(Path("app/views.py")), 6, 5, "FST101", _message(project), 6, 18),
+        ],
+        OutputContext(files=[str(Path("app/views.py"))]),
+    )
+
+
+def _message(project: Path) -> str:
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--output-format", "json"])
+    return json.loads(result.stdout)[0]["message"]
+
+
+def test_env_var_and_output_file(project: Path) -> None:
+    out = project / "reports" / "fastlint.sarif"
+    result = CliRunner(env={"FASTLINT_OUTPUT_FORMAT": "sarif"}).invoke(
+        cli, ["check", "--isolated", "--output-file", str(out)]
+    )
+    assert result.exit_code == 1 and result.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
+
+
+def test_quiet_drops_the_summary_line(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--quiet"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        line for line in result.output.splitlines() if "FST101" in line
+    ]
+    assert "Found" not in result.output
