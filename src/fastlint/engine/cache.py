@@ -90,7 +90,8 @@ class Cache:
             return
         try:
             _prepare(self.directory)
-            _write_atomically(self.path, {"format": _FORMAT, "key": self.key, "files": self._entries})
+            data = {"format": _FORMAT, "key": self.key, "files": self._entries}
+            _write_text_atomically(self.path, json.dumps(data, separators=(",", ":")))
             _prune(self.directory, self.path)
         except OSError:
             return
@@ -104,7 +105,7 @@ def _well_formed(fields: Any) -> bool:
     return (
         isinstance(fields, list)
         and len(fields) == len(_FIELD_TYPES)
-        and all(type(value) is kind for value, kind in zip(fields, _FIELD_TYPES))
+        and all(type(value) is kind for value, kind in zip(fields, _FIELD_TYPES, strict=True))
     )
 
 
@@ -127,13 +128,10 @@ def _prepare(directory: Path) -> None:
             _write_text_atomically(marker, text)
 
 
-def _write_atomically(path: Path, data: dict[str, Any]) -> None:
-    _write_text_atomically(path, json.dumps(data, separators=(",", ":")))
-
-
 def _write_text_atomically(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a cache is not secret
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, path)

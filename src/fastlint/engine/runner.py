@@ -122,6 +122,13 @@ def _reuse(
     return todo
 
 
+def cpu_count() -> int:
+    """CPUs this process may run on (a container's limit, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
+
+
 def _notify(on_file: Callable[[Path], None] | None, path: Path) -> None:
     if on_file is not None:
         on_file(path)

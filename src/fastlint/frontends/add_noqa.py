@@ -82,10 +82,6 @@ def _with_codes(line: str, comment: tuple[int, str] | None, codes: Sequence[str]
     return body.rstrip(" \t") + "  # noqa: " + ", ".join(codes) + ending
 
 
-def _encode(text: str, encoding: str) -> bytes:
-    return text.encode(encoding)
-
-
 def _rewrite(path: str, rows: dict[int, list[str]], result: NoqaResult) -> None:
     data = Path(path).read_bytes()
     text, encoding = decode(data)
@@ -115,7 +111,7 @@ def _save(path: str, text: str, encoding: str, changed: int, result: NoqaResult)
     except (cst.ParserSyntaxError, RecursionError, ValueError) as error:
         result.skipped.append((path, 0, f"would not parse after adding noqa: {error}"))
         return
-    Path(path).write_bytes(_encode(text, encoding))
+    Path(path).write_bytes(text.encode(encoding))
     result.added += changed
     result.files += 1
 

@@ -51,14 +51,17 @@ def write_baseline(path: Path, diagnostics: Sequence[Diagnostic], sources: Sourc
         raise ConfigError(f"cannot write the baseline {path}: {error.strerror or error}") from None
 
 
-def _load(path: Path) -> Counter[Key]:
+def load_baseline(path: Path) -> Counter[Key]:
+    """The recorded diagnostics; a ``ConfigError`` if the file is missing or malformed."""
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"baseline not found: {path}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ConfigError(f"cannot read the baseline {path}: {error}") from None
-    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        data = {}
+    files = data.get("files")
     if data.get("fastlint-baseline") != FORMAT_VERSION or not isinstance(files, dict):
         raise ConfigError(f"{path} is not a fastlint baseline (write one with --write-baseline)")
     counts: Counter[Key] = Counter()
@@ -72,16 +75,11 @@ def _load(path: Path) -> Counter[Key]:
     return counts
 
 
-def load_baseline(path: Path) -> Counter[Key]:
-    """The recorded diagnostics; a ``ConfigError`` if the file is missing or malformed."""
-    return _load(path)
-
-
 def filter_baseline(
     diagnostics: Sequence[Diagnostic], baseline: Path, sources: SourceLines
 ) -> list[Diagnostic]:
     """The diagnostics the baseline does not cover, in their order."""
-    remaining = _load(baseline)
+    remaining = load_baseline(baseline)
     new = []
     for d, key in zip(
         diagnostics, _keys(diagnostics, sources, baseline.absolute().parent), strict=True

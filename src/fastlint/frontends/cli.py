@@ -11,8 +11,9 @@ import click
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.docs import default_label, fix_label, rule_page
+from fastlint.engine.cache import Cache, default_cache_dir
 from fastlint.engine.discovery import discover
-from fastlint.engine.runner import lint_files
+from fastlint.engine.runner import cpu_count, lint_files
 from fastlint.frontends.formats import FORMATS
 from fastlint.frontends.progress import Progress
 from fastlint.frontends.reporting import ReportOptions, report
@@ -84,6 +85,18 @@ def cli() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Record the current diagnostics in this baseline file, then exit 0.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes to lint with (default: the number of CPUs).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Keep the results cache here (default: .fastlint_cache in the project root).",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -100,6 +113,9 @@ def check(
     add_noqa: bool,
     baseline: Path | None,
     write_baseline: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     try:
@@ -114,7 +130,8 @@ def check(
     except ConfigError as error:
         _fail(str(error))
         return
-    diagnostics = sorted(_run(files, settings, quiet=quiet))
+    cache = None if no_cache else Cache(cache_dir or default_cache_dir(settings), settings)
+    diagnostics = sorted(_run(files, settings, quiet=quiet, jobs=jobs or cpu_count(), cache=cache))
     options = ReportOptions(
         output_format, output_file, statistics, quiet, exit_zero, add_noqa, baseline, write_baseline
     )
@@ -126,11 +143,19 @@ def check(
     sys.exit(status)
 
 
-def _run(files: list[Path], settings: Settings, *, quiet: bool = False) -> list:
+def _run(
+    files: list[Path],
+    settings: Settings,
+    *,
+    quiet: bool = False,
+    jobs: int = 1,
+    cache: Cache | None = None,
+) -> list:
     """Lint the files, with a progress line on an interactive stderr for long runs."""
     progress = Progress(len(files), enabled=not quiet)
+    on_file = progress.file_done if progress.enabled else None
     try:
-        return lint_files(files, settings, on_file=progress.file_done if progress.enabled else None)
+        return lint_files(files, settings, jobs=jobs, cache=cache, on_file=on_file)
     finally:
         progress.finish()
 

@@ -15,7 +15,6 @@ from fastlint.engine.runner import display_path
 from fastlint.frontends.add_noqa import add_noqa
 from fastlint.frontends.baseline import filter_baseline, write_baseline
 from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines, format_statistics
-from fastlint.frontends.formats.text import format_concise
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,6 @@ def _render(
 ) -> str:
     if options.statistics:
         return format_statistics(diagnostics)
-    if options.quiet and options.output_format == "text":
-        return format_concise(diagnostics)
     return FORMATS[options.output_format](diagnostics, context)
 
 
@@ -86,6 +83,7 @@ def report(diagnostics: Sequence[Diagnostic], files: Sequence[Path], options: Re
         return _write_baseline(diagnostics, options.write_baseline, sources, options)
     if options.baseline is not None:
         diagnostics = filter_baseline(diagnostics, options.baseline, sources)
-    context = OutputContext(files=[display_path(path) for path in files], sources=sources)
+    shown = [display_path(path) for path in files]
+    context = OutputContext(files=shown, sources=sources, summary=not options.quiet)
     _emit(_render(diagnostics, context, options), options)
     return 1 if diagnostics and not options.exit_zero else 0

@@ -47,10 +47,12 @@ class SourceLines:
 @dataclass
 class OutputContext:
     """What a format may need besides the diagnostics: the files linted (in display form, for
-    formats that list clean files too) and the source lines."""
+    formats that list clean files too), the source lines, and whether to add a summary line
+    (``--quiet`` turns it off)."""
 
     files: Sequence[str] | None = None
     sources: SourceLines = field(default_factory=SourceLines)
+    summary: bool = True  # the closing "Found N errors." line of the text formats
 
 
 def rule_of(code: str) -> type[Rule] | None:

@@ -131,7 +131,8 @@ def format_junit(diagnostics: Sequence[Diagnostic], context: OutputContext | Non
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_file.setdefault(d.path, []).append(d)
-    files = list(dict.fromkeys([*(context.files or () if context else ()), *by_file]))
+    linted = context.files if context is not None and context.files is not None else ()
+    files = list(dict.fromkeys([*linted, *by_file]))
     failures = sum(1 for path in files if by_file.get(path))
     root = ET.Element("testsuites", name="fastlint", tests=str(len(files)))
     root.set("failures", str(failures))

@@ -26,8 +26,12 @@ def format_concise(diagnostics: Sequence[Diagnostic], context: OutputContext | N
     return "".join(_line(d) + "\n" for d in diagnostics)
 
 
+def _summary(diagnostics: Sequence[Diagnostic], context: OutputContext | None) -> str:
+    return summary(len(diagnostics)) + "\n" if context is None or context.summary else ""
+
+
 def format_text(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
-    return format_concise(diagnostics) + summary(len(diagnostics)) + "\n"
+    return format_concise(diagnostics) + _summary(diagnostics, context)
 
 
 def _width(char: str) -> int:
@@ -80,7 +84,8 @@ def format_full(diagnostics: Sequence[Diagnostic], context: OutputContext | None
     """Each diagnostic with its source line, a caret under the span and the fix hint."""
     context = context or OutputContext()
     blocks = ["\n".join(_full_block(d, context)) + "\n" for d in diagnostics]
-    return "\n".join(blocks) + ("\n" if blocks else "") + summary(len(diagnostics)) + "\n"
+    closing = _summary(diagnostics, context)
+    return "\n".join(blocks) + ("\n" if blocks and closing else "") + closing
 
 
 def format_statistics(diagnostics: Sequence[Diagnostic]) -> str:

@@ -93,6 +93,11 @@ When no async library exists, run the call in a worker thread:
         Valid("import aiofiles\nasync def f():\n    async with aiofiles.open('x') as fh:\n        pass\n"),
         Valid("import time\nasync def f():\n    time.sleep(1)\n", {"allowed-blocking-calls": ["time.sleep"]}),
         Valid("import requests\nasync def f():\n    return lambda: requests.get('u')\n"),
+        Valid(
+            "import requests\nsession = requests.Session()\n"
+            "async def f(session):\n    await session.get('u')\n"
+            "async def g():\n    session = make_async_session()\n    await session.get('u')\n"
+        ),
     )
     invalid = (
         Invalid("from time import sleep as nap\nasync def f():\n    nap(1)\n", 3, 5, message_contains="asyncio.sleep"),
@@ -111,7 +116,9 @@ When no async library exists, run the call in a worker thread:
         self._table = {name: alt for name, alt in BLOCKING_CALLS.items() if name not in allowed}
         for name in self.option("extend-blocking-calls"):
             self._table.setdefault(name, THREAD)
-        self._bindings: dict[int, dict[str, ClientKind]] = {}
+        # Per scope, dotted name -> the client kind it holds, or None when rebound to something
+        # else (which shadows a client of the same name in an enclosing scope).
+        self._bindings: dict[int, dict[str, ClientKind | None]] = {}
 
     # -- what names hold blocking clients ----------------------------------------------------
 
@@ -127,9 +134,9 @@ When no async library exists, run the call in a worker thread:
             owner = self.ctx.class_
             return self._bindings.get(id(owner), {}).get(dotted) if owner is not None else None
         for scope in reversed(self.ctx.scopes):
-            found = self._bindings.get(id(scope), {}).get(dotted)
-            if found is not None:
-                return found
+            bindings = self._bindings.get(id(scope))
+            if bindings and dotted in bindings:
+                return bindings[dotted]
         return self._bindings.get(_MODULE, {}).get(dotted)
 
     def _kind_of(self, value: cst.CSTNode) -> ClientKind | None:
@@ -155,11 +162,7 @@ When no async library exists, run the call in a worker thread:
         dotted = dotted_name(target)
         if dotted is None:
             return
-        scope = self._bindings.setdefault(self._scope_key(dotted) if key is None else key, {})
-        if kind is None:
-            scope.pop(dotted, None)
-        else:
-            scope[dotted] = kind
+        self._bindings.setdefault(self._scope_key(dotted) if key is None else key, {})[dotted] = kind
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self._kind_of(node.value)
@@ -179,12 +182,12 @@ When no async library exists, run the call in a worker thread:
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            kind = None
             if param.annotation is not None:
                 annotation = param.annotation.annotation
                 qualified = self.ctx.imports.resolve(annotation, [*self.ctx.scopes, node])
                 kind = CLIENTS_BY_CONSTRUCTOR.get(qualified or "")
-                if kind is not None:
-                    self._bind(param.name, kind, key=id(node))
+            self._bind(param.name, kind, key=id(node))  # a parameter shadows outer clients
 
     # -- the calls ------------------------------------------------------------------------------
 

@@ -8,11 +8,20 @@ from fastlint.engine.context import Context
 from fastlint.engine.imports import dotted_name
 from fastlint.rules.base import Invalid, Rule, Valid
 
-_TASK_FUNCTIONS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"})
+_TASK_FUNCTIONS = frozenset(
+    {
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.tasks.create_task",
+        "asyncio.tasks.ensure_future",
+    }
+)
 _LOOP_FUNCTIONS = frozenset(
     {"asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop"}
 )
-_LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop"})
+_LOOP_TYPES = frozenset(
+    {"asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop"}
+)
 
 
 class DanglingTask(Rule):
@@ -63,9 +72,15 @@ In a route, FastAPI's `BackgroundTasks` is often simpler; inside a coroutine tha
 work, use `asyncio.TaskGroup`.
 """
     valid = (
-        Valid("import asyncio\nasync def f():\n    task = asyncio.create_task(g())\n    await task\n"),
-        Valid("import asyncio\nasync def f():\n    async with asyncio.TaskGroup() as tg:\n        tg.create_task(g())\n"),
-        Valid("import asyncio\ntasks = set()\nasync def f():\n    tasks.add(asyncio.create_task(g()))\n"),
+        Valid(
+            "import asyncio\nasync def f():\n    task = asyncio.create_task(g())\n    await task\n"
+        ),
+        Valid(
+            "import asyncio\nasync def f():\n    async with asyncio.TaskGroup() as tg:\n        tg.create_task(g())\n"
+        ),
+        Valid(
+            "import asyncio\ntasks = set()\nasync def f():\n    tasks.add(asyncio.create_task(g()))\n"
+        ),
         Valid("def create_task(c):\n    pass\nasync def f():\n    create_task(g())\n"),
         Valid("async def f(nursery):\n    nursery.create_task(g())\n"),
     )
@@ -78,8 +93,14 @@ work, use `asyncio.TaskGroup`.
             4,
             5,
         ),
-        Invalid("import asyncio\nasync def f():\n    asyncio.get_event_loop().create_task(g())\n", 3, 5),
-        Invalid("import asyncio\ndef f(loop: asyncio.AbstractEventLoop):\n    loop.create_task(g())\n", 3, 5),
+        Invalid(
+            "import asyncio\nasync def f():\n    asyncio.get_event_loop().create_task(g())\n", 3, 5
+        ),
+        Invalid(
+            "import asyncio\ndef f(loop: asyncio.AbstractEventLoop):\n    loop.create_task(g())\n",
+            3,
+            5,
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

@@ -19,7 +19,6 @@ _SHARED = re.compile(
     re.IGNORECASE,
 )
 _ASYNC_LIBRARIES = ("asyncio.", "anyio.", "trio.")
-_STOPS = (cst.Break, cst.Return, cst.Raise, cst.Yield)
 _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
@@ -68,14 +67,16 @@ Finds a `for` loop in an `async def` whose body awaits one call per item, where 
 independent function call on the loop's item: the loop body holds exactly one `await`, of a
 plain function (or a module's function) whose arguments use the loop variable.
 
-The rule is conservative, and opt-in. It never reports:
+The loop body must be that one statement. The rule is conservative, and opt-in. It never
+reports:
 - awaits on a method of an object (`await session.execute(...)`, `await websocket.send_text(...)`,
   `await client.get(...)`, `await self.fetch(...)`): one session, connection, websocket, stream or
   client cannot serve concurrent calls, and the order often matters;
 - calls that are passed a session, connection, client, lock, queue or stream (`await
   save(db, item)`), for the same reason;
-- loops that stop early (`break`, `return`, `raise`, `yield`), whose later iterations depend on
-  earlier results;
+- loops that do more per item (other statements, an `if`, `try`, `with`, `break`,
+  `continue`), whose order or conditions may depend on earlier iterations;
+- a call whose result feeds the next one (`state = await step(item, state)`);
 - `asyncio`, `anyio` and `trio` helpers such as `await asyncio.sleep(...)` (deliberate pacing).
 
 ## Why is this bad?
@@ -102,11 +103,23 @@ Bound the concurrency (an `asyncio.Semaphore`) when the list can be long.
     valid = (
         Valid("async def f(urls):\n    for url in urls:\n        await session.execute(url)\n"),
         Valid("async def f(items, db):\n    for item in items:\n        await save(db, item)\n"),
-        Valid("from a import fetch\nasync def f(urls):\n    for url in urls:\n        r = await fetch(url)\n        if r:\n            break\n"),
-        Valid("import asyncio\nasync def f(xs):\n    for x in xs:\n        await asyncio.sleep(x)\n"),
+        Valid(
+            "from a import fetch\nasync def f(urls):\n    for url in urls:\n        r = await fetch(url)\n        if r:\n            break\n"
+        ),
+        Valid(
+            "import asyncio\nasync def f(xs):\n    for x in xs:\n        await asyncio.sleep(x)\n"
+        ),
         Valid("async def f(ws, xs):\n    for x in xs:\n        await ws.send_text(x)\n"),
-        Valid("async def f(xs):\n    for x in xs:\n        a = await fetch(x)\n        await store(a)\n"),
+        Valid(
+            "async def f(xs):\n    for x in xs:\n        a = await fetch(x)\n        await store(a)\n"
+        ),
         Valid("async def f(xs):\n    for x in xs:\n        await tick()\n"),
+        Valid(
+            "from a import g\nasync def f(xs, s):\n    for x in xs:\n        s = await g(x, s)\n"
+        ),
+        Valid(
+            "from a import g\nasync def f(xs):\n    for x in xs:\n        if x:\n            await g(x)\n"
+        ),
         Valid("async def f(urls):\n    async for url in urls:\n        await fetch(url)\n"),
     )
     invalid = (
@@ -116,7 +129,9 @@ Bound the concurrency (an `asyncio.Semaphore`) when the list can be long.
             5,
             22,
         ),
-        Invalid("import svc\nasync def f(ids):\n    for i in ids:\n        await svc.notify(i)\n", 4, 9),
+        Invalid(
+            "import svc\nasync def f(ids):\n    for i in ids:\n        await svc.notify(i)\n", 4, 9
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -129,18 +144,24 @@ Bound the concurrency (an `asyncio.Semaphore`) when the list can be long.
         loop_names = _target_names(node.target)
         if not loop_names:
             return
-        awaits: list[cst.Await] = []
-        for child in _body_nodes(node.body):
-            if isinstance(child, _STOPS):
-                return
-            if isinstance(child, cst.Await):
-                awaits.append(child)
-        if len(awaits) == 1 and id(awaits[0]) not in self._reported:
-            if self._independent(awaits[0], loop_names):
-                self._reported.add(id(awaits[0]))
-                self.report(awaits[0])
+        body = node.body.body
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or node.orelse:
+            return  # more work per item, or control flow: the order may matter
+        awaits = [child for child in _body_nodes(body[0]) if isinstance(child, cst.Await)]
+        if len(awaits) != 1 or id(awaits[0]) in self._reported:
+            return
+        assigned: set[str] = set()
+        for small in body[0].body:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    assigned |= _names_in(target.target)
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                assigned |= _names_in(small.target)
+        if self._independent(awaits[0], loop_names, assigned):
+            self._reported.add(id(awaits[0]))
+            self.report(awaits[0])
 
-    def _independent(self, node: cst.Await, loop_names: set[str]) -> bool:
+    def _independent(self, node: cst.Await, loop_names: set[str], assigned: set[str]) -> bool:
         call = node.expression
         if not isinstance(call, cst.Call) or not call.args:
             return False
@@ -161,6 +182,6 @@ Bound the concurrency (an `asyncio.Semaphore`) when the list can be long.
         used: set[str] = set()
         for arg in call.args:
             used |= _names_in(arg.value)
-        if any(_SHARED.search(name) for name in used):
-            return False
+        if used & assigned or any(_SHARED.search(name) for name in used):
+            return False  # the result feeds the next call, or one shared resource is passed
         return bool(used & loop_names)

@@ -55,12 +55,21 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
     valid = (
         Valid(_APP + "@app.get('/')\nasync def root() -> dict:\n    return {}\n"),
         Valid(_APP + "def helper() -> dict:\n    return {}\n"),
-        Valid("from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef root():\n    return {}\n"),
-        Valid(_APP + "@app.middleware('http')\ndef mw(request, call_next):\n    return call_next(request)\n"),
+        Valid(
+            "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef root():\n    return {}\n"
+        ),
+        Valid(
+            _APP
+            + "@app.middleware('http')\ndef mw(request, call_next):\n    return call_next(request)\n"
+        ),
     )
     invalid = (
         Invalid(_APP + "@app.get('/')\ndef root() -> dict:\n    return {}\n", 5, 5),
-        Invalid(_APP + "@router.post('/items')\ndef create(item: dict) -> dict:\n    return item\n", 5, 5),
+        Invalid(
+            _APP + "@router.post('/items')\ndef create(item: dict) -> dict:\n    return item\n",
+            5,
+            5,
+        ),
         Invalid(
             "import fastapi\ndef build():\n    app = fastapi.FastAPI()\n"
             "    @app.api_route('/x', methods=['GET'])\n    def x() -> dict:\n        return {}\n"

@@ -20,15 +20,41 @@ from fastlint.rules.db.sessions import (
 _COROUTINES = {
     ASYNC_SESSION: frozenset(
         {
-            "close", "commit", "connection", "delete", "execute", "flush", "get", "get_one",
-            "invalidate", "merge", "refresh", "reset", "rollback", "run_sync", "scalar",
-            "scalars", "stream", "stream_scalars",
+            "close",
+            "commit",
+            "connection",
+            "delete",
+            "execute",
+            "flush",
+            "get",
+            "get_one",
+            "invalidate",
+            "merge",
+            "refresh",
+            "reset",
+            "rollback",
+            "run_sync",
+            "scalar",
+            "scalars",
+            "stream",
+            "stream_scalars",
         }
     ),
     ASYNC_CONNECTION: frozenset(
         {
-            "close", "commit", "exec_driver_sql", "execute", "invalidate", "rollback", "run_sync",
-            "scalar", "scalars", "start", "stream", "stream_scalars", "get_raw_connection",
+            "close",
+            "commit",
+            "exec_driver_sql",
+            "execute",
+            "invalidate",
+            "rollback",
+            "run_sync",
+            "scalar",
+            "scalars",
+            "start",
+            "stream",
+            "stream_scalars",
+            "get_raw_connection",
         }
     ),
     ASYNC_ENGINE: frozenset({"dispose"}),
@@ -92,30 +118,47 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
 """
     valid = (
         Valid(_IMPORTS + "async def f(session: AsyncSession):\n    await session.execute(q)\n"),
-        Valid(_IMPORTS + "async def f(session: AsyncSession):\n    session.add(x)\n    session.add_all([x])\n"),
-        Valid(_IMPORTS + "async def f(session: AsyncSession):\n    async with session.begin():\n        session.add(x)\n"),
+        Valid(
+            _IMPORTS
+            + "async def f(session: AsyncSession):\n    session.add(x)\n    session.add_all([x])\n"
+        ),
+        Valid(
+            _IMPORTS
+            + "async def f(session: AsyncSession):\n    async with session.begin():\n        session.add(x)\n"
+        ),
         Valid("async def f(session):\n    session.commit()\n"),
-        Valid("from sqlalchemy.orm import Session\ndef f(session: Session):\n    session.commit()\n"),
-        Valid(_IMPORTS + "import asyncio\nasync def f(s: AsyncSession):\n    await asyncio.gather(s.execute(a))\n"),
-        Valid(_IMPORTS + "async def f(session: AsyncSession):\n    return (await session.execute(q)).scalars()\n"),
+        Valid(
+            "from sqlalchemy.orm import Session\ndef f(session: Session):\n    session.commit()\n"
+        ),
+        Valid(
+            _IMPORTS
+            + "import asyncio\nasync def f(s: AsyncSession):\n    await asyncio.gather(s.execute(a))\n"
+        ),
+        Valid(
+            _IMPORTS
+            + "async def f(session: AsyncSession):\n    return (await session.execute(q)).scalars()\n"
+        ),
     )
     invalid = (
         Invalid(_IMPORTS + "async def f(session: AsyncSession):\n    session.commit()\n", 3, 5),
         Invalid(
-            "from typing import Annotated\nfrom fastapi import Depends\n" + _IMPORTS
+            "from typing import Annotated\nfrom fastapi import Depends\n"
+            + _IMPORTS
             + "SessionDep = Annotated[AsyncSession, Depends(get_session)]\n"
             + "async def f(db: SessionDep):\n    rows = db.execute(q)\n",
             6,
             12,
         ),
         Invalid(
-            _IMPORTS + "SessionLocal = async_sessionmaker(engine)\nasync def f():\n"
+            _IMPORTS
+            + "SessionLocal = async_sessionmaker(engine)\nasync def f():\n"
             + "    async with SessionLocal() as session:\n        session.execute(q).scalars()\n",
             5,
             9,
         ),
         Invalid(
-            _IMPORTS + "class Repo:\n    def __init__(self, session: AsyncSession) -> None:\n"
+            _IMPORTS
+            + "class Repo:\n    def __init__(self, session: AsyncSession) -> None:\n"
             + "        self.session = session\n    async def save(self, x):\n"
             + "        self.session.add(x)\n        self.session.flush()\n",
             7,

@@ -110,7 +110,9 @@ class SessionTracker:
             return self._string_annotation_kind(node, scopes)
         return None
 
-    def _string_annotation_kind(self, node: cst.SimpleString, scopes: list[cst.CSTNode]) -> str | None:
+    def _string_annotation_kind(
+        self, node: cst.SimpleString, scopes: list[cst.CSTNode]
+    ) -> str | None:
         value = node.evaluated_value
         if not isinstance(value, str) or not value.replace(".", "").isidentifier():
             return None
@@ -230,7 +232,12 @@ class SessionTracker:
         kind = self.kind_of(node.value) if node.value is not None else None
         kind = kind or self.annotation_kind(node.annotation.annotation, scopes)
         owner = self.ctx.class_
-        if owner is not None and scopes and scopes[-1] is owner and isinstance(node.target, cst.Name):
+        if (
+            owner is not None
+            and scopes
+            and scopes[-1] is owner
+            and isinstance(node.target, cst.Name)
+        ):
             if kind is not None:  # ``session: AsyncSession`` in a class body
                 self._bindings.setdefault(id(owner), {})[f"self.{node.target.value}"] = kind
             return

@@ -20,9 +20,22 @@ from fastlint.rules.db.sessions import (
 _BLOCKING_METHODS = {
     SYNC_SESSION: frozenset(
         {
-            "query", "execute", "scalars", "scalar", "get", "get_one", "commit", "flush",
-            "refresh", "merge", "rollback", "exec", "connection", "bulk_save_objects",
-            "bulk_insert_mappings", "bulk_update_mappings",
+            "query",
+            "execute",
+            "scalars",
+            "scalar",
+            "get",
+            "get_one",
+            "commit",
+            "flush",
+            "refresh",
+            "merge",
+            "rollback",
+            "exec",
+            "connection",
+            "bulk_save_objects",
+            "bulk_insert_mappings",
+            "bulk_update_mappings",
         }
     ),
     SYNC_CONNECTION: frozenset(
@@ -59,7 +72,8 @@ the database (`query`, `execute`, `scalars`, `get`, `commit`, `flush`, `refresh`
 from `db = Depends(get_db)` when `get_db` in the same file is declared to return or yield a
 `Session` (`-> Iterator[Session]`). SQLModel's `Session` and `create_engine` count too.
 
-Code in a sync `def` is not reported, nor is a sync function run with `session.run_sync(...)`
+An awaited call is not reported (it cannot be a sync session's, whatever the annotation
+says). Code in a sync `def` is not reported, nor is a sync function run with `session.run_sync(...)`
 or `asyncio.to_thread(...)`.
 
 ## Why is this bad?
@@ -89,8 +103,12 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
             "async def f(db: AsyncSession):\n    return await db.execute(q)\n"
         ),
         Valid(_ORM + "async def f(db: Session):\n    db.add(x)\n"),
+        Valid(_ORM + "async def f(db: Session):\n    return await db.execute(q)\n"),
         Valid("import requests\nasync def f(s: requests.Session):\n    return 1\n"),
-        Valid(_ORM + "async def f(db: Session):\n    def inner():\n        return db.query(User).all()\n    return inner\n"),
+        Valid(
+            _ORM
+            + "async def f(db: Session):\n    def inner():\n        return db.query(User).all()\n    return inner\n"
+        ),
     )
     invalid = (
         Invalid(_ORM + "async def f(db: Session):\n    return db.query(User).all()\n", 4, 12),
@@ -119,6 +137,11 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self._sessions = SessionTracker(ctx)
+        self._awaited: set[int] = set()
+
+    def visit_Await(self, node: cst.Await) -> None:
+        # Awaitable, so not a sync session whatever its annotation says.
+        self._awaited.add(id(node.expression))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._sessions.on_assign([target.target for target in node.targets], node.value)
@@ -133,7 +156,7 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
         self._sessions.on_function(node)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.ctx.in_coroutine:
+        if not self.ctx.in_coroutine or id(node) in self._awaited:
             return
         made = library_kind(self.ctx.resolve(node.func), _CONSTRUCTORS)
         if made is not None:

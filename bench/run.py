@@ -1,0 +1,251 @@
+"""fastlint's benchmark: the real-world corpus, timed side by side in one run.
+
+    python bench/run.py                   # everything; about 5 minutes on 2 idle cores
+    python bench/run.py --fraction 8      # every 8th file only, to try the script quickly
+
+Rows: a bare ``libcst.parse_module`` of every file (the floor), ``fastlint check`` cold in one
+process, with ``--jobs 2``, warm (cache filled, nothing changed), flake8 with flake8-async and
+flake8-bugbear (the overlapping checks only), and ``fixit lint`` (on a fraction of the corpus: it
+is slow; its rate is what is compared). Then a scaling table (1/8 .. all of the corpus) and the
+issue's targets. CPU seconds include worker processes; peak RSS is the largest single process of
+a run (the main process or one worker). This is a script, never a test: nothing asserts times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FETCH = REPO.parent / "shared" / "corpus" / "fetch.sh"
+# flake8 without fastlint's own plugin (installed with fastlint), so it times flake8's checks.
+FLAKE8 = (
+    "import sys\n"
+    "from flake8.plugins import finder\n"
+    "found = finder.find_plugins\n"
+    "finder.find_plugins = lambda *a: [p for p in found(*a) if p.package != 'fastlint']\n"
+    "from flake8.main.cli import main\n"
+    "sys.exit(main())\n"
+)
+FLAKE8_SELECT = "ASYNC,B006"  # blocking calls in async (FST101), mutable defaults (FST501)
+FIXIT_OVERLAP = "fixit.rules:UseAsyncSleepInAsyncDef"  # its one check that overlaps FST101
+# The floor: parse every file, timing the parses alone (CPU seconds), one number per file.
+FLOOR = (
+    "import json, sys, time, libcst\n"
+    "times = []\n"
+    "for path in open(sys.argv[1]).read().splitlines():\n"
+    "    data = open(path, 'rb').read()\n"
+    "    start = time.process_time()\n"
+    "    try:\n"
+    "        libcst.parse_module(data)\n"
+    "    except Exception:\n"
+    "        pass\n"
+    "    times.append(time.process_time() - start)\n"
+    "print(json.dumps(times))\n"
+)
+
+
+@dataclass
+class Run:
+    name: str
+    lines: int
+    wall: float
+    cpu: float
+    peak_mb: float
+    output: bytes = b""
+
+    @property
+    def rate(self) -> float:
+        """Lines per CPU second."""
+        return self.lines / self.cpu if self.cpu else 0.0
+
+    @property
+    def wall_rate(self) -> float:
+        return self.lines / self.wall if self.wall else 0.0
+
+
+def measure(name: str, command: list[str], lines: int, cwd: Path) -> Run:
+    """Wall time, CPU time and peak RSS of a command and every process it waited for."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read()
+    # ru_maxrss of a reaped child is the largest of it and its descendants, in KiB on Linux.
+    return Run(name, lines, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
+
+
+def ensure_tools() -> None:
+    missing = [
+        package
+        for module, package in (
+            ("fixit", "fixit"),
+            ("flake8_async", "flake8-async"),
+            ("bugbear", "flake8-bugbear"),
+        )
+        if importlib.util.find_spec(module) is None
+    ]
+    if missing:
+        print(f"installing {' '.join(missing)} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)
+
+
+def fetch_corpus() -> Path:
+    result = subprocess.run(
+        ["bash", str(FETCH)], cwd=REPO, check=True, capture_output=True, text=True
+    )
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def count_lines(files: list[Path]) -> dict[Path, int]:
+    return {path: path.read_bytes().count(b"\n") for path in files}
+
+
+def floor(files: list[Path], work: Path) -> list[float]:
+    listing = work / "floor-files.txt"
+    listing.write_text("\n".join(map(str, files)))
+    run = measure("floor", [sys.executable, "-c", FLOOR, str(listing)], 0, work)
+    return json.loads(run.output)
+
+
+def fastlint(name: str, targets: list[str], lines: int, cwd: Path, *options: str) -> Run:
+    command = [sys.executable, "-m", "fastlint", "check", "--isolated", "--exit-zero", "-q"]
+    return measure(name, [*command, *options, *targets], lines, cwd)
+
+
+def competitors(
+    files: list[Path], lines: dict[Path, int], cwd: Path, fixit_every: int
+) -> list[Run]:
+    runs = []
+    total = sum(lines.values())
+    flake8 = [sys.executable, "-c", FLAKE8, "--isolated", "--jobs", "1"]
+    flake8 += ["--select", FLAKE8_SELECT, "--exit-zero", *map(str, files)]
+    runs.append(measure(f"flake8 ({FLAKE8_SELECT})", flake8, total, cwd))
+    subset = files[::fixit_every]
+    subset_lines = sum(lines[path] for path in subset)
+    share = f"1/{fixit_every} of corpus" if fixit_every > 1 else "all"
+    fixit = [sys.executable, "-m", "fixit"]
+    for label, rules in (
+        ("default rules", []),
+        ("UseAsyncSleepInAsyncDef", ["--rules", FIXIT_OVERLAP]),
+    ):
+        command = [*fixit, *rules, "lint", *map(str, subset)]
+        runs.append(measure(f"fixit lint, {label} ({share})", command, subset_lines, cwd))
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fraction", type=int, default=1, help="lint every Nth file only")
+    parser.add_argument("--fixit-fraction", type=int, default=8, help="fixit: every Nth file")
+    parser.add_argument("--skip", default="", help="comma list of: flake8-fixit, scaling")
+    args = parser.parse_args()
+    ensure_tools()
+    corpus = fetch_corpus()
+    files = sorted((corpus / "src").rglob("*.py"))[:: args.fraction]
+    lines = count_lines(files)
+    total = sum(lines.values())
+    print(f"corpus: {corpus}  files: {len(files)}  lines: {total}  cpus: {os.cpu_count()}")
+    print(f"load average before: {os.getloadavg()[0]:.2f}\n")
+    with tempfile.TemporaryDirectory(prefix="fastlint-bench-") as temporary:
+        report(files, lines, corpus, Path(temporary), args)
+
+
+def report(files: list[Path], lines: dict[Path, int], corpus: Path, work: Path, args) -> None:
+    total = sum(lines.values())
+    targets = [str(path) for path in files] if args.fraction > 1 else ["src"]
+    per_file = dict(zip(files, floor(files, work), strict=True))
+    base = Run("libcst.parse_module (floor)", total, 0.0, sum(per_file.values()), 0.0)
+    cold = fastlint(
+        "fastlint --jobs 1 --no-cache", targets, total, corpus, "--jobs", "1", "--no-cache"
+    )
+    jobs2 = fastlint(
+        "fastlint --jobs 2 --no-cache", targets, total, corpus, "--jobs", "2", "--no-cache"
+    )
+    cache = ["--cache-dir", str(work / "cache")]
+    fill = fastlint(
+        "fastlint --jobs 2, filling the cache", targets, total, corpus, "--jobs", "2", *cache
+    )
+    warm = fastlint(
+        "fastlint --jobs 2, warm (no change)", targets, total, corpus, "--jobs", "2", *cache
+    )
+    runs = [base, cold, jobs2, fill, warm]
+    if "flake8-fixit" not in args.skip:
+        runs += competitors(files, lines, corpus, args.fixit_fraction)
+    print_table(runs, base)
+    same = cold.output == jobs2.output == fill.output == warm.output
+    print(f"\nidentical output (jobs 1, jobs 2, cache fill, warm): {'yes' if same else 'NO'}")
+    fixit = next((run for run in runs if run.name.startswith("fixit lint, default")), None)
+    print_targets(base, cold, jobs2, warm, fixit)
+    if "scaling" not in args.skip:
+        print_scaling(files, lines, per_file, corpus, cold)
+    shutil.rmtree(work / "cache", ignore_errors=True)
+
+
+def print_table(runs: list[Run], base: Run) -> None:
+    header = f"{'':44} {'wall s':>8} {'CPU s':>8} {'lines/CPU s':>12} {'lines/s':>9} {'floor x':>8} {'peak MB':>8}"
+    print(header)
+    for run in runs:
+        wall = f"{run.wall:8.2f}" if run.wall else f"{'':>8}"
+        wall_rate = f"{run.wall_rate:9.0f}" if run.wall else f"{'':>9}"
+        peak = f"{run.peak_mb:8.0f}" if run.peak_mb else f"{'':>8}"
+        print(
+            f"{run.name:44} {wall} {run.cpu:8.2f} {run.rate:12.0f} {wall_rate} "
+            f"{run.rate / base.rate:8.3f} {peak}"
+        )
+    print("(floor x: lines per CPU second relative to the bare parse; 1.0 = as fast as the parse)")
+
+
+def print_targets(base: Run, cold: Run, jobs2: Run, warm: Run, fixit: Run | None) -> None:
+    checks = [
+        ("cold, one process: rate / floor rate (CPU)", cold.rate / base.rate, ">= 0.6"),
+        ("  everything after the parse / the parse (CPU)", cold.cpu / base.cpu - 1, "<= 0.667"),
+        ("--jobs 2 / --jobs 1 (wall)", cold.wall / jobs2.wall, ">= 1.7"),
+        ("warm / cold (wall)", warm.wall / cold.wall, "<= 0.05"),
+    ]
+    if fixit is not None:
+        checks.append(
+            ("fastlint / fixit default rules (lines per CPU s)", cold.rate / fixit.rate, ">= 10")
+        )
+    print("\ntargets:")
+    for label, value, goal in checks:
+        print(f"  {label:52} {value:8.3f}   (goal {goal})")
+
+
+def print_scaling(
+    files: list[Path], lines: dict[Path, int], per_file: dict[Path, float], corpus: Path, full: Run
+) -> None:
+    print("\nscaling (fastlint --jobs 1 --no-cache; every Nth file of the corpus):")
+    print(
+        f"{'share':>6} {'files':>6} {'lines':>8} {'floor CPU s':>12} {'CPU s':>8} {'CPU s / 100k lines':>19} {'peak MB':>8}"
+    )
+    for every in (8, 4, 2, 1):
+        subset = files[::every]
+        count = sum(lines[path] for path in subset)
+        if every == 1:
+            run = full
+        else:
+            run = fastlint(
+                "", [str(path) for path in subset], count, corpus, "--jobs", "1", "--no-cache"
+            )
+        parse = sum(per_file[path] for path in subset)
+        print(
+            f"{'1/' + str(every) if every > 1 else 'all':>6} {len(subset):6} {count:8} {parse:12.2f} "
+            f"{run.cpu:8.2f} {run.cpu / count * 1e5:19.2f} {run.peak_mb:8.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
