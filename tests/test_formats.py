@@ -181,3 +181,17 @@ def test_quiet_drops_the_summary_line(project: Path) -> None:
         line for line in result.output.splitlines() if "FST101" in line
     ]
     assert "Found" not in result.output
+
+
+def test_sarif_uri_of_a_file_outside_the_current_directory(tmp_path: Path) -> None:
+    outside = Diagnostic(str(tmp_path / "a b.py"), 1, 1, "FST101", "m", 1, 2)
+    data = json.loads(FORMATS["sarif"]([outside], OutputContext(sources=SourceLines({}))))
+    artifact = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert artifact["artifactLocation"]["uri"] == (tmp_path / "a b.py").as_uri()
+    assert "uriBaseId" not in artifact["artifactLocation"]
+
+
+def test_quiet_full_has_no_summary(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "--isolated", "-q", "--output-format", "full"])
+    assert result.exit_code == 1 and "Found" not in result.output
+    assert "^^^^^^^^^^^^^ FST101" in result.output

@@ -60,10 +60,31 @@ class Cache:
 
     def __init__(self, directory: Path, settings: Settings, extra: str = "") -> None:
         self.directory = directory
-        self.key = cache_key(settings, extra)
-        self.path = directory / f"results-{self.key}.json"
-        self._entries = _load(self.path, self.key)
+        self._settings = settings
+        self._extra = extra
+        self._loaded: dict[str, Any] | None = None  # read on first use, after extend_key
         self._changed = False
+
+    @property
+    def key(self) -> str:
+        return cache_key(self._settings, self._extra)
+
+    @property
+    def path(self) -> Path:
+        return self.directory / f"results-{self.key}.json"
+
+    def extend_key(self, extra: str) -> None:
+        """Add what rules read beyond the file itself (a digest of the project index) to the
+        key; called before the first lookup."""
+        if self._loaded is not None:
+            raise RuntimeError("the cache key cannot change once results were read")
+        self._extra = f"{self._extra}\0{extra}"
+
+    @property
+    def _entries(self) -> dict[str, Any]:
+        if self._loaded is None:
+            self._loaded = _load(self.path, self.key)
+        return self._loaded
 
     def get(self, path: Path, digest: str, shown: str) -> list[Diagnostic] | None:
         """The diagnostics of ``path`` when its content hash matches, else None."""

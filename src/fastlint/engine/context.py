@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -12,6 +12,9 @@ from fastlint.engine.fastapi_model import FastAPIModel
 from fastlint.engine.imports import ImportTable
 from fastlint.engine.source import LineIndex, LineScan
 from fastlint.engine.walker import ScopeTracker
+
+if TYPE_CHECKING:
+    from fastlint.project.index import ProjectIndex
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Context(ScopeTracker):
         self.fastapi = FastAPIModel(self.imports)
         self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
         self.reports: list[Report] = []
+        self.project: ProjectIndex | None = None  # the run's index, for rules that need one
         self._def_index: dict[int, int] = {}
         self._def_names: dict[int, cst.FunctionDef] = {}
 

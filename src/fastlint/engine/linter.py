@@ -8,7 +8,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -19,6 +19,9 @@ from fastlint.engine.noqa import file_is_exempt, is_suppressed
 from fastlint.engine.source import decode
 from fastlint.engine.walker import Walker
 from fastlint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from fastlint.project.index import ProjectIndex
 
 SYNTAX_ERROR = "FST000"
 INTERNAL_ERROR = "FST001"
@@ -47,8 +50,15 @@ def _plan(rules: Sequence[type[Rule]], prefix: str) -> Plan:
 class Linter:
     """Lints files with a fixed set of rules and options; reusable across files."""
 
-    def __init__(self, rules: Sequence[type[Rule]], options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[type[Rule]],
+        options: dict[str, Any] | None = None,
+        project: ProjectIndex | None = None,
+    ) -> None:
         self.rules = tuple(rules)
+        self.project = project  # the run's project index (None: found or built per file)
+        self._needs_project = any(rule.needs_project for rule in self.rules)
         self.options = dict(options or {})
         self._visit_plan = _plan(self.rules, "visit_")
         self._leave_plan = _plan(self.rules, "leave_")
@@ -75,6 +85,8 @@ class Linter:
             return self._syntax_error(path, 1, 1, f"cannot parse the file: {_one_line(str(error))}")
         active = [rule for rule in self.rules if _may_match(rule, text)]
         ctx = Context(path, text, module, self.options)
+        if self._needs_project:
+            ctx.project = self.project or _shared_project(path)
         with _deep_recursion():
             crashes = self._walk(ctx, active)
             found = self._place(ctx, path, text)
@@ -151,7 +163,9 @@ class Linter:
             if is_suppressed(lines.line_text(text, row), report.code):
                 continue
             found.append(
-                Diagnostic(path, row, column + 1, report.code, report.message, end_row, end_column + 1)
+                Diagnostic(
+                    path, row, column + 1, report.code, report.message, end_row, end_column + 1
+                )
             )
         return found
 
@@ -159,7 +173,9 @@ class Linter:
         if SYNTAX_ERROR not in self._codes:
             return []
         return [
-            Diagnostic(path, row, max(column, 1), SYNTAX_ERROR, f"SyntaxError: {message}", row, column)
+            Diagnostic(
+                path, row, max(column, 1), SYNTAX_ERROR, f"SyntaxError: {message}", row, column
+            )
         ]
 
 
@@ -241,3 +257,9 @@ def _add_engine_hooks(ctx: Context, visitors: dict[type, list[Callable[[Any], No
     )
     for node_type, hook in hooks:
         visitors[node_type] = [hook, *visitors.get(node_type, [])]
+
+
+def _shared_project(path: str) -> ProjectIndex:
+    from fastlint.project.index import shared_index  # the project package reads the rules
+
+    return shared_index([path])

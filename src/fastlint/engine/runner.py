@@ -10,6 +10,7 @@ from fastlint.config.settings import Settings
 from fastlint.engine.cache import Cache, content_hash
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.linter import INTERNAL_ERROR, Linter
+from fastlint.project import ProjectIndex, project_for
 from fastlint.rules.base import Rule
 
 # The hash of the content linted (None when unreadable) and its diagnostics.
@@ -29,15 +30,16 @@ def display_path(path: Path) -> str:
 class FileLinter:
     """One ``Linter`` per distinct rule set (per-file-ignores make several)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, project: ProjectIndex | None = None) -> None:
         self.settings = settings
+        self.project = project
         self._linters: dict[tuple[type[Rule], ...], Linter] = {}
 
     def linter_for(self, path: Path) -> Linter:
         rules = self.settings.rules_for(path)
         linter = self._linters.get(rules)
         if linter is None:
-            linter = self._linters[rules] = Linter(rules, dict(self.settings.options))
+            linter = self._linters[rules] = Linter(rules, dict(self.settings.options), self.project)
         return linter
 
     def lint_path(self, path: Path) -> list[Diagnostic]:
@@ -78,7 +80,11 @@ def lint_files(
     shown = [display_path(path) for path in files]
     found: dict[int, list[Diagnostic]] = {}
     todo = list(range(len(files)))
+    # Registered as shared: forked workers inherit it. None unless a rule reads other files.
+    project = project_for(files, settings.rules)
     if cache is not None:
+        if project is not None:  # results may depend on any file the index reads
+            cache.extend_key(project.digest())
         todo = _reuse(cache, files, shown, found)
         for index in found:
             _notify(on_file, files[index])
@@ -93,9 +99,9 @@ def lint_files(
         from fastlint.engine.parallel import lint_in_workers  # imports multiprocessing
 
         tasks = [(index, str(files[index]), shown[index], _size(files[index])) for index in todo]
-        lint_in_workers(tasks, settings, jobs, done)
+        lint_in_workers(tasks, settings, jobs, done)  # forked workers inherit the index
     else:
-        linter = FileLinter(settings)
+        linter = FileLinter(settings, project)
         for index in todo:
             done(index, read_and_lint(linter, files[index], shown[index]))
     if cache is not None:

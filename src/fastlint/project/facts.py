@@ -18,6 +18,9 @@ from fastlint.project.modules import absolute, is_package
 from fastlint.rules.async_.blocking_table import CLIENTS_BY_CONSTRUCTOR
 
 _NESTED = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_YIELDING = frozenset(
+    {"Generator", "Iterator", "Iterable", "AsyncGenerator", "AsyncIterator", "AsyncIterable"}
+)
 # Decorators that leave a call of the function a call of its body.
 _TRANSPARENT = frozenset(
     {"staticmethod", "classmethod", "contextmanager", "wraps", "override", "abstractmethod"}
@@ -47,6 +50,8 @@ class ModuleFacts:
     functions: dict[str, FunctionFacts] = field(default_factory=dict)  # sync, callable ones
     exports: dict[str, str] = field(default_factory=dict)  # imported name -> qualified name
     classes: set[str] = field(default_factory=set)
+    aliases: dict[str, str] = field(default_factory=dict)  # ``Dep = Annotated[T, ...]`` -> T
+    provides: dict[str, str] = field(default_factory=dict)  # ``def get_db() -> Iterator[T]`` -> T
 
 
 @dataclass
@@ -98,9 +103,9 @@ def _decorators_transparent(node: cst.FunctionDef) -> bool:
     return True
 
 
-def _body_nodes(node: cst.FunctionDef) -> Iterator[cst.CSTNode]:
+def _body_nodes(node: cst.FunctionDef, place: Place) -> Iterator[cst.CSTNode]:
     """Calls, assignments and ``with`` items of a body in source order, not entering nested
-    scopes."""
+    scopes nor the body of a first-use initialization (``if _registry is None: ...``)."""
     stack = list(reversed(list(iter_children(node.body))))
     while stack:
         current = stack.pop()
@@ -108,7 +113,39 @@ def _body_nodes(node: cst.FunctionDef) -> Iterator[cst.CSTNode]:
             continue
         if isinstance(current, (cst.Call, cst.Assign, cst.WithItem)):
             yield current
+        if isinstance(current, cst.If) and _is_first_use(current.test, place):
+            if current.orelse is not None:
+                stack.append(current.orelse)
+            continue
         stack.extend(reversed(list(iter_children(current))))
+
+
+def _is_first_use(test: cst.BaseExpression, place: Place) -> bool:
+    """``if _cache is None:`` / ``if not self._loaded:`` on a module global or an attribute of
+    ``self``: the body runs once per process or object, a cost paid once, not per request."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        subject: cst.BaseExpression = test.expression
+    elif (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        subject = test.left
+    else:
+        return False
+    dotted = dotted_name(subject) or ""
+    head, _, rest = dotted.partition(".")
+    if head in ("self", "cls"):
+        return bool(rest) and "." not in rest
+    return bool(head) and not rest and _is_global(head, place)
+
+
+def _is_global(name: str, place: Place) -> bool:
+    """A module-level name (assigned or imported there; ``global`` makes the function's own
+    assignments to it module-level too)."""
+    return place.imports.is_module_definition(name) or name in place.imports.module_imports
 
 
 class _Clients:
@@ -155,7 +192,7 @@ def _function_calls(
     clients.names = dict(module_clients.names)
     clients.bind_params(node)
     calls: list[CallSite] = []
-    for current in _body_nodes(node):
+    for current in _body_nodes(node, place):
         if isinstance(current, cst.Assign):
             for target in current.targets:
                 clients.bind(target.target, current.value)
@@ -215,12 +252,44 @@ class _Reader:
             if isinstance(small, cst.Assign):
                 for target in small.targets:
                     self.clients.bind(target.target, small.value)
+                    self._alias(target.target, small.value)
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                self._alias(small.target, small.value)
+
+    def _provides(self, name: str, annotation: cst.BaseExpression) -> None:
+        if isinstance(annotation, cst.Subscript) and annotation.slice:
+            first = annotation.slice[0].slice
+            base = dotted_name(annotation.value) or ""
+            if base.rsplit(".", 1)[-1] in _YIELDING and isinstance(first, cst.Index):
+                annotation = first.value
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            qualified = self.imports.resolve(annotation)
+            if qualified is not None:
+                self.facts.provides[name] = absolute(qualified, self.facts.name, self.place.package)
+
+    def _alias(self, target: cst.CSTNode, value: cst.CSTNode) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        if isinstance(value, cst.Subscript) and value.slice:
+            base = self.imports.resolve(value.value) or ""
+            first = value.slice[0].slice
+            if base.endswith(".Annotated") and isinstance(first, cst.Index):
+                value = first.value
+        qualified = (
+            self.imports.resolve(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+        )
+        if qualified is not None:
+            self.facts.aliases[target.value] = absolute(
+                qualified, self.facts.name, self.place.package
+            )
 
     def _function(
         self, node: cst.FunctionDef, prefix: str, scopes: tuple[cst.CSTNode, ...]
     ) -> None:
         ordinal = self.ordinal
         self.ordinal += 1
+        if not scopes and not prefix and node.returns is not None:
+            self._provides(node.name.value, node.returns.annotation)
         inner = (*scopes, node)
         if not scopes and node.asynchronous is None and _decorators_transparent(node):
             class_name = prefix[:-1] or None

@@ -7,6 +7,7 @@ from fastlint.rules.async_.blocking_call import BlockingCallInAsync
 from fastlint.rules.async_.dangling_task import DanglingTask
 from fastlint.rules.async_.sequential_awaits import SequentialAwaitsInLoop
 from fastlint.rules.async_.sync_route import SyncRouteHandler
+from fastlint.rules.async_.transitive_blocking import TransitiveBlockingCall
 from fastlint.rules.base import Rule
 from fastlint.rules.core.engine_rules import InternalErrorRule, SyntaxErrorRule
 from fastlint.rules.db.missing_await import MissingAwaitOnAsyncSession
@@ -20,6 +21,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             SyntaxErrorRule,
             InternalErrorRule,
             BlockingCallInAsync,
+            TransitiveBlockingCall,
             SyncRouteHandler,
             SequentialAwaitsInLoop,
             DanglingTask,

@@ -83,6 +83,8 @@ class Rule:
     # The rule cannot fire unless one of these strings occurs in the file (an exact
     # pre-filter, used to skip the rule on files that cannot match).
     requires_text: ClassVar[tuple[str, ...]] = ()
+    # The rule reads the project index (``ctx.project``), built once per run from every file.
+    needs_project: ClassVar[bool] = False
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
 

@@ -86,12 +86,19 @@ When no async library exists, run the call in a worker thread:
     valid = (
         Valid("import asyncio\nasync def f():\n    await asyncio.sleep(1)\n"),
         Valid("import time\ndef f():\n    time.sleep(1)\n"),
-        Valid("import time\nasync def f():\n    def inner():\n        time.sleep(1)\n    return inner\n"),
+        Valid(
+            "import time\nasync def f():\n    def inner():\n        time.sleep(1)\n    return inner\n"
+        ),
         Valid("def sleep(x):\n    pass\nasync def f():\n    sleep(1)\n"),
         Valid("from time import sleep\nasync def f(sleep):\n    sleep(1)\n"),
         Valid("import asyncio, time\nasync def f():\n    await asyncio.to_thread(time.sleep, 1)\n"),
-        Valid("import aiofiles\nasync def f():\n    async with aiofiles.open('x') as fh:\n        pass\n"),
-        Valid("import time\nasync def f():\n    time.sleep(1)\n", {"allowed-blocking-calls": ["time.sleep"]}),
+        Valid(
+            "import aiofiles\nasync def f():\n    async with aiofiles.open('x') as fh:\n        pass\n"
+        ),
+        Valid(
+            "import time\nasync def f():\n    time.sleep(1)\n",
+            {"allowed-blocking-calls": ["time.sleep"]},
+        ),
         Valid("import requests\nasync def f():\n    return lambda: requests.get('u')\n"),
         Valid(
             "import requests\nsession = requests.Session()\n"
@@ -100,14 +107,34 @@ When no async library exists, run the call in a worker thread:
         ),
     )
     invalid = (
-        Invalid("from time import sleep as nap\nasync def f():\n    nap(1)\n", 3, 5, message_contains="asyncio.sleep"),
+        Invalid(
+            "from time import sleep as nap\nasync def f():\n    nap(1)\n",
+            3,
+            5,
+            message_contains="asyncio.sleep",
+        ),
         Invalid("import requests as r\nasync def f():\n    return r.get('u')\n", 3, 12),
         Invalid("async def f():\n    with open('x') as fh:\n        return fh.read()\n", 2, 10),
         Invalid("import requests\ns = requests.Session()\nasync def f():\n    s.get('u')\n", 4, 5),
-        Invalid("import httpx\nasync def f():\n    with httpx.Client() as c:\n        c.get('u')\n", 4, 9),
-        Invalid("import sqlite3\nconn = sqlite3.connect('x')\nasync def f():\n    conn.cursor().execute('q')\n", 4, 5),
-        Invalid("import mylib\nasync def f():\n    mylib.slow_fetch()\n", 3, 5, {"extend-blocking-calls": ["mylib.slow_fetch"]}),
-        Invalid("from pathlib import Path\nasync def f(p: Path):\n    return p.read_text()\n", 3, 12),
+        Invalid(
+            "import httpx\nasync def f():\n    with httpx.Client() as c:\n        c.get('u')\n",
+            4,
+            9,
+        ),
+        Invalid(
+            "import sqlite3\nconn = sqlite3.connect('x')\nasync def f():\n    conn.cursor().execute('q')\n",
+            4,
+            5,
+        ),
+        Invalid(
+            "import mylib\nasync def f():\n    mylib.slow_fetch()\n",
+            3,
+            5,
+            {"extend-blocking-calls": ["mylib.slow_fetch"]},
+        ),
+        Invalid(
+            "from pathlib import Path\nasync def f(p: Path):\n    return p.read_text()\n", 3, 12
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -162,7 +189,9 @@ When no async library exists, run the call in a worker thread:
         dotted = dotted_name(target)
         if dotted is None:
             return
-        self._bindings.setdefault(self._scope_key(dotted) if key is None else key, {})[dotted] = kind
+        self._bindings.setdefault(self._scope_key(dotted) if key is None else key, {})[dotted] = (
+            kind
+        )
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self._kind_of(node.value)
@@ -202,11 +231,13 @@ When no async library exists, run the call in a worker thread:
         if isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
             kind = self._receiver_kind(node.func.value)
-            if kind is not None and kind.blocks(method) and kind.label not in self._allowed_labels():
+            if (
+                kind is not None
+                and kind.blocks(method)
+                and kind.label not in self._allowed_labels()
+            ):
                 shown = dotted_name(node.func) or f"{kind.label}.{method}"
-                self.report(
-                    node, self._message(f"`{shown}()` on a `{kind.label}`", kind.instead)
-                )
+                self.report(node, self._message(f"`{shown}()` on a `{kind.label}`", kind.instead))
 
     def _allowed_labels(self) -> set[str]:
         return set(self.option("allowed-blocking-calls"))

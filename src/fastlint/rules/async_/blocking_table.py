@@ -76,7 +76,12 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         HTTPX,
         frozenset({*_HTTP_VERBS, "send"}),
     ),
-    ClientKind("httpx.Client", frozenset({"httpx.Client"}), HTTPX, frozenset({*_HTTP_VERBS, "send", "stream"})),
+    ClientKind(
+        "httpx.Client",
+        frozenset({"httpx.Client"}),
+        HTTPX,
+        frozenset({*_HTTP_VERBS, "send", "stream"}),
+    ),
     ClientKind(
         "sqlite3.Connection",
         frozenset({"sqlite3.connect", "sqlite3.Connection"}),
@@ -93,7 +98,10 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         derived={"cursor": "psycopg2 cursor"},
     ),
     ClientKind(
-        "psycopg2 cursor", frozenset(), "`asyncpg` or psycopg 3's `AsyncConnection`", _CURSOR_METHODS
+        "psycopg2 cursor",
+        frozenset(),
+        "`asyncpg` or psycopg 3's `AsyncConnection`",
+        _CURSOR_METHODS,
     ),
     ClientKind(
         "pymysql connection",

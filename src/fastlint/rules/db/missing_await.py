@@ -68,7 +68,8 @@ class MissingAwaitOnAsyncSession(Rule):
     summary = "A coroutine method of an `AsyncSession`/`AsyncConnection`/`AsyncEngine` not awaited"
     message = "Coroutine method called without `await`: nothing runs; write `await` before the call"
     fix = FIX_UNSAFE
-    requires_text = ("Async", "async_")
+    needs_project = True  # for session aliases and dependencies in other modules
+    requires_text = ("Async", "async")
     docs = """
 ## What it does
 Finds calls of the coroutine methods of SQLAlchemy's asyncio objects (`execute`, `commit`,

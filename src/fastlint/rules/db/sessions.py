@@ -90,9 +90,12 @@ class SessionTracker:
 
     def annotation_kind(self, node: cst.CSTNode, scopes: list[cst.CSTNode]) -> str | None:
         if isinstance(node, (cst.Name, cst.Attribute)):
-            found = library_kind(self.ctx.imports.resolve(node, scopes))
+            qualified = self.ctx.imports.resolve(node, scopes)
+            found = library_kind(qualified)
             if found is None and isinstance(node, cst.Name):
                 found = self._module_aliases().get(node.value)
+            if found is None and qualified is not None and self.ctx.project is not None:
+                found = library_kind(self.ctx.project.type_alias(qualified))
             return found
         if isinstance(node, cst.Subscript):
             base = (dotted_name(node.value) or "").rsplit(".", 1)[-1]
@@ -263,7 +266,12 @@ class SessionTracker:
             return None
         dependency = call.args[0].value
         if isinstance(dependency, cst.Name):
-            return self._module_dependencies().get(dependency.value)
+            found = self._module_dependencies().get(dependency.value)
+            if found is not None:
+                return found
+        qualified = self.ctx.resolve(dependency)
+        if qualified is not None and self.ctx.project is not None:
+            return library_kind(self.ctx.project.provided_type(qualified))
         return None
 
 

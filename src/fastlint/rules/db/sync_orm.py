@@ -60,7 +60,8 @@ class SyncOrmInAsync(Rule):
     name = "sync-orm-in-async"
     summary = "Sync SQLAlchemy (`Session`, `session.query`, `create_engine`, `sessionmaker`) in `async def`"
     message = "Sync SQLAlchemy call blocks the event loop in `async def`; " + _INSTEAD
-    requires_text = ("sqlalchemy", "sqlmodel")
+    needs_project = True  # for session aliases and dependencies in other modules
+    requires_text = ("async",)
     docs = """
 ## What it does
 Finds sync SQLAlchemy used in the body of an `async def`: creating an engine with

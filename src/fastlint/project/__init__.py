@@ -1,0 +1,23 @@
+"""The project index: first-party functions across modules, for rules that follow calls."""
+
+from __future__ import annotations
+
+from fastlint.project.index import (
+    BlockingAnalysis,
+    Link,
+    ProjectIndex,
+    blocking_location,
+    project_for,
+    register_shared,
+    shared_index,
+)
+
+__all__ = [
+    "BlockingAnalysis",
+    "Link",
+    "ProjectIndex",
+    "blocking_location",
+    "project_for",
+    "register_shared",
+    "shared_index",
+]

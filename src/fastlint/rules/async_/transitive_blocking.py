@@ -1,0 +1,162 @@
+"""FST102: an ``async def`` calls a sync function of the project that blocks, maybe far away."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from fastlint.engine.context import Context
+from fastlint.engine.imports import ImportTable, dotted_name
+from fastlint.rules.async_.blocking_call import BlockingCallInAsync
+from fastlint.rules.base import Invalid, Rule, Valid
+
+if TYPE_CHECKING:  # imported when first used: the project package reads the rules' tables
+    from fastlint.project.facts import Place
+    from fastlint.project.index import BlockingAnalysis, Link
+
+_HELPERS = "import requests\ndef fetch(u):\n    return requests.get(u, timeout=5)\ndef load(u):\n    return fetch(u)\n"
+
+
+def describe(called: str, chain: list[Link]) -> str:
+    """``load_profile() blocks: load_profile -> fetch -> requests.get (services/profile.py:41)``"""
+    names = [link.function.facts.name for link in chain]
+    last = chain[-1]
+    blocking = last.callee
+    if blocking.startswith("client:"):
+        _, label, method = blocking.split(":", 2)
+        blocking = f"{last.shown} ({label}.{method})"
+    from fastlint.project.index import blocking_location
+
+    path, line = blocking_location(last)
+    shown = os.path.relpath(path) if os.path.isabs(path) else path
+    steps = " -> ".join([*names, blocking.removeprefix("builtins.")])
+    return f"`{called}()` blocks: {steps} ({shown}:{line}); call it with `await asyncio.to_thread({called}, ...)` or make it async"
+
+
+class TransitiveBlockingCall(Rule):
+    code = "FST102"
+    name = "transitive-blocking-call"
+    summary = "`async def` calls a project function that blocks (through any chain of sync calls)"
+    message = (
+        "Call of a sync function that blocks the event loop; use `await asyncio.to_thread(...)`"
+    )
+    needs_project = True
+    requires_text = ("async",)
+    options = BlockingCallInAsync.options  # the same table settings as FST101
+    docs = """
+## What it does
+Follows calls from an `async def` into the sync functions of your own project, across modules:
+`async def route()` calls `load_profile()`, which calls `fetch()` in another module, which calls
+`requests.get(...)`. The call in the `async def` is reported, with the chain and the place of
+the blocking call in the message:
+`load_profile() blocks: load_profile -> fetch -> requests.get (services/profile.py:41)`.
+
+Calls are resolved through imports and aliases (`from services.profile import load as
+load_profile`, `import services.profile as profile`, re-exports in `__init__.py`), `self.method()`
+within a class, and `ClassName(...)` (its `__init__`). A function blocks when it makes a call
+that FST101 reports (its table, with the same `extend-blocking-calls` and
+`allowed-blocking-calls` settings), or calls a function that blocks; recursion and cycles are
+handled. The index covers the files being linted and the first-party modules they import (found
+below the package roots), and is built once per run. Nothing is imported or executed.
+
+A function passed by reference is not a call: `background_tasks.add_task(load_profile, uid)`,
+`await run_in_threadpool(load_profile, uid)`, `await asyncio.to_thread(load_profile, uid)` and
+`loop.run_in_executor(None, load_profile, uid)` are the recommended fixes and are not reported.
+Sync functions with decorators other than `staticmethod`, `classmethod`, `contextmanager` and
+`functools.wraps` are not followed (a decorator may run them elsewhere or cache them).
+
+## Why is this bad?
+Peers only see a blocking call written directly in the `async def`. In a real service the
+`requests.get` sits two modules away behind helpers with innocent names, and the endpoint stalls
+the event loop, and every other request of the worker, for the whole network round trip.
+
+## Example
+```python
+# routers/users.py
+@router.get("/users/{user_id}/profile")
+async def profile(user_id: int) -> Profile:
+    return load_profile(user_id)  # services/profile.py -> clients/http.py: requests.get
+
+```
+
+## Use instead
+```python
+@router.get("/users/{user_id}/profile")
+async def profile(user_id: int) -> Profile:
+    return await asyncio.to_thread(load_profile, user_id)
+```
+or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` at each step).
+"""
+    valid = (
+        Valid(
+            _HELPERS
+            + "import asyncio\nasync def f(u):\n    return await asyncio.to_thread(load, u)\n"
+        ),
+        Valid(_HELPERS + "async def f(u, tasks):\n    tasks.add_task(load, u)\n"),
+        Valid(_HELPERS + "def g(u):\n    return load(u)\n"),
+        Valid("def a(n):\n    return b(n)\ndef b(n):\n    return a(n)\nasync def f():\n    a(1)\n"),
+        Valid(_HELPERS + "async def f(load):\n    load('u')\n"),
+        Valid(
+            _HELPERS + "async def f(u):\n    load(u)\n",
+            {"allowed-blocking-calls": ["requests.get"]},
+        ),
+        Valid(
+            "import functools, requests\n@functools.lru_cache\ndef conf():\n    return requests.get('u')\nasync def f():\n    conf()\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            _HELPERS + "async def f(u):\n    return load(u)\n",
+            7,
+            12,
+            message_contains="load -> fetch -> requests.get",
+        ),
+        Invalid(
+            "import time\nclass Repo:\n    def _wait(self):\n        time.sleep(1)\n"
+            "    def load(self):\n        return self._wait()\n"
+            "    async def run(self):\n        self.load()\n",
+            8,
+            9,
+            message_contains="Repo.load -> Repo._wait -> time.sleep",
+        ),
+        Invalid(
+            "import mylib\ndef a(n):\n    return b(n)\ndef b(n):\n    mylib.slow()\n    return a(n)\nasync def f():\n    a(1)\n",
+            8,
+            5,
+            {"extend-blocking-calls": ["mylib.slow"]},
+        ),
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        from fastlint.project.facts import call_target
+        from fastlint.project.modules import is_package
+
+        index = ctx.project
+        assert index is not None  # the linter provides one to rules that need it
+        index.provide(ctx.path, ctx.module, ctx.text)
+        self._target = call_target
+        self._module = index.module_name_of(ctx.path)
+        self._package = is_package(ctx.path)
+        self._analysis: BlockingAnalysis = index.analysis(
+            self.option("extend-blocking-calls"), self.option("allowed-blocking-calls")
+        )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.ctx.in_coroutine:
+            return
+        target = self._target(node.func, self._place(self.ctx.imports))
+        if target is None or self._analysis.blocks_directly(target):
+            return  # FST101's
+        chain = self._analysis.chain(target)
+        if chain:
+            self.report(node, describe(dotted_name(node.func) or target, chain))
+
+    def _place(self, imports: ImportTable) -> Place:
+        from fastlint.project.facts import Place
+
+        classes = [scope for scope in self.ctx.scopes if isinstance(scope, cst.ClassDef)]
+        owner = classes[-1].name.value if classes else None
+        return Place(self._module, self._package, imports, self.ctx.scopes, owner)

@@ -1,0 +1,198 @@
+"""The project index: names through imports and aliases, self.method, cycles, references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastlint.project import ProjectIndex, shared_index
+from fastlint.project.index import blocking_location
+from fastlint.project.modules import absolute
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def chain(root: Path, qualified: str, **options: list[str]) -> list[str] | None:
+    index = ProjectIndex(sorted(root.rglob("*.py")))
+    links = index.analysis(options.get("extend", ()), options.get("allowed", ())).chain(qualified)
+    if links is None:
+        return None
+    return [link.function.facts.name for link in links] + [links[-1].callee]
+
+
+HTTP = "import requests\ndef fetch(u):\n    return requests.get(u, timeout=5)\n"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from .profile import load as load_profile\n",
+            "pkg/http.py": HTTP,
+            "pkg/profile.py": "from pkg.http import fetch as get\ndef load(u):\n    return get(u)\n",
+            "pkg/other.py": "import pkg.http as h\ndef via_module(u):\n    return h.fetch(u)\n",
+            "pkg/rel.py": "from . import http\nfrom .http import fetch\n"
+            "def a(u):\n    return http.fetch(u)\ndef b(u):\n    return fetch(u)\n",
+        },
+    )
+    return tmp_path
+
+
+def test_from_import_alias(app: Path) -> None:
+    assert chain(app, "pkg.profile.load") == ["load", "fetch", "requests.get"]
+
+
+def test_reexport_from_package_init(app: Path) -> None:
+    assert chain(app, "pkg.load_profile") == ["load", "fetch", "requests.get"]
+
+
+def test_module_alias_and_relative_imports(app: Path) -> None:
+    assert chain(app, "pkg.other.via_module") == ["via_module", "fetch", "requests.get"]
+    assert chain(app, "pkg.rel.a") == ["a", "fetch", "requests.get"]
+    assert chain(app, "pkg.rel.b") == ["b", "fetch", "requests.get"]
+
+
+def test_self_method_within_a_class_and_constructor(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "svc.py": "import time\nclass Svc:\n    def __init__(self):\n        self.warm()\n"
+            "    def warm(self):\n        self._nap()\n    def _nap(self):\n        time.sleep(1)\n"
+            "def make():\n    return Svc()\n"
+        },
+    )
+    assert chain(tmp_path, "svc.Svc.warm") == ["Svc.warm", "Svc._nap", "time.sleep"]
+    assert chain(tmp_path, "svc.make") == ["make", "Svc.__init__", "Svc.warm", "Svc._nap", "time.sleep"]
+
+
+def test_cycles_terminate(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "cyc.py": "import time\ndef a(n):\n    return b(n)\ndef b(n):\n    return a(n)\n"
+            "def c(n):\n    return d(n)\ndef d(n):\n    c(n)\n    time.sleep(1)\n"
+            "def e(n):\n    return e(n)\n"
+        },
+    )
+    assert chain(tmp_path, "cyc.a") is None
+    assert chain(tmp_path, "cyc.e") is None
+    assert chain(tmp_path, "cyc.c") == ["c", "d", "time.sleep"]
+    assert chain(tmp_path, "cyc.d") == ["d", "time.sleep"]
+
+
+def test_a_caller_in_a_cycle_explored_first_still_blocks(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"m.py": "import time\ndef a():\n    b()\n    c()\ndef b():\n    a()\ndef c():\n    time.sleep(1)\n"},
+    )
+    index = ProjectIndex([tmp_path / "m.py"])
+    analysis = index.analysis()
+    assert analysis.chain("m.a") is not None
+    links = analysis.chain("m.b")
+    assert links is not None and [link.function.facts.name for link in links] == ["b", "a", "c"]
+
+
+def test_references_are_not_calls(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "ref.py": HTTP
+            + "import asyncio\nfrom fastapi.concurrency import run_in_threadpool\n"
+            "def schedule(tasks, loop):\n    tasks.add_task(fetch, 'u')\n"
+            "    run_in_threadpool(fetch, 'u')\n    asyncio.to_thread(fetch, 'u')\n"
+            "    loop.run_in_executor(None, fetch, 'u')\n    return lambda: fetch('u')\n"
+        },
+    )
+    assert chain(tmp_path, "ref.schedule") is None
+
+
+def test_local_shadowing_nested_defs_and_decorators(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "m.py": HTTP
+            + "import functools\ndef shadow(fetch):\n    return fetch('u')\n"
+            "def nested():\n    def inner():\n        return fetch('u')\n    return inner\n"
+            "@functools.lru_cache\ndef cached():\n    return fetch('u')\n"
+            "@staticmethod\ndef plain():\n    return fetch('u')\n"
+            "async def coro():\n    return fetch('u')\ndef calls_coro():\n    return coro()\n"
+        },
+    )
+    assert chain(tmp_path, "m.shadow") is None
+    assert chain(tmp_path, "m.nested") is None
+    assert chain(tmp_path, "m.cached") is None
+    assert chain(tmp_path, "m.plain") == ["plain", "fetch", "requests.get"]
+    assert chain(tmp_path, "m.calls_coro") is None
+
+
+def test_first_use_initialization_is_not_followed(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "m.py": "import time\n_registry = None\n"
+            "def registry():\n    global _registry\n    if _registry is None:\n"
+            "        time.sleep(1)\n        _registry = 1\n    return _registry\n"
+            "class C:\n    def load(self):\n        if not self._loaded:\n            time.sleep(1)\n"
+            "def every_time(x):\n    if x is None:\n        time.sleep(1)\n"
+        },
+    )
+    assert chain(tmp_path, "m.registry") is None
+    assert chain(tmp_path, "m.C.load") is None
+    assert chain(tmp_path, "m.every_time") == ["every_time", "time.sleep"]
+
+
+def test_blocking_clients_and_table_options(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "m.py": "import requests, mylib\nhttp = requests.Session()\n"
+            "def get():\n    return http.get('u')\n"
+            "def slow():\n    return mylib.slow()\n"
+        },
+    )
+    assert chain(tmp_path, "m.get") == ["get", "client:requests.Session:get"]
+    assert chain(tmp_path, "m.get", allowed=["requests.Session"]) is None
+    assert chain(tmp_path, "m.slow") is None
+    assert chain(tmp_path, "m.slow", extend=["mylib.slow"]) == ["slow", "mylib.slow"]
+
+
+def test_location_of_the_blocking_call(app: Path) -> None:
+    index = ProjectIndex([app / "pkg" / "profile.py"])
+    links = index.analysis().chain("pkg.profile.load")
+    assert links is not None
+    path, line = blocking_location(links[-1])
+    assert (Path(path).name, line) == ("http.py", 3)
+
+
+def test_first_party_modules_are_read_on_demand(app: Path) -> None:
+    index = ProjectIndex([app / "pkg" / "profile.py"])  # only one file is linted
+    assert index.analysis().chain("pkg.profile.load") is not None
+    assert index.module("pkg.http") is not None
+    assert index.module("requests") is None  # not below a package root: third-party
+
+
+def test_digest_is_stable_and_follows_edits(app: Path) -> None:
+    index = ProjectIndex([app / "pkg" / "profile.py"])
+    first = index.digest()
+    assert first == ProjectIndex([app / "pkg" / "http.py"]).digest()
+    (app / "pkg" / "http.py").write_text(HTTP + "# edited\n", encoding="utf-8")
+    assert index.digest() != first
+
+
+def test_shared_index_is_reused(app: Path) -> None:
+    first = shared_index([app / "pkg" / "profile.py"])
+    assert shared_index([app / "pkg" / "http.py"]) is first
+
+
+def test_absolute_names_of_relative_imports() -> None:
+    assert absolute(".http.fetch", "pkg.profile", package=False) == "pkg.http.fetch"
+    assert absolute("..core.x", "pkg.sub.mod", package=False) == "pkg.core.x"
+    assert absolute(".http", "pkg", package=True) == "pkg.http"
+    assert absolute("requests.get", "pkg.mod", package=False) == "requests.get"
