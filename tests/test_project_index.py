@@ -69,7 +69,13 @@ def test_self_method_within_a_class_and_constructor(tmp_path: Path) -> None:
         },
     )
     assert chain(tmp_path, "svc.Svc.warm") == ["Svc.warm", "Svc._nap", "time.sleep"]
-    assert chain(tmp_path, "svc.make") == ["make", "Svc.__init__", "Svc.warm", "Svc._nap", "time.sleep"]
+    assert chain(tmp_path, "svc.make") == [
+        "make",
+        "Svc.__init__",
+        "Svc.warm",
+        "Svc._nap",
+        "time.sleep",
+    ]
 
 
 def test_cycles_terminate(tmp_path: Path) -> None:
@@ -90,7 +96,9 @@ def test_cycles_terminate(tmp_path: Path) -> None:
 def test_a_caller_in_a_cycle_explored_first_still_blocks(tmp_path: Path) -> None:
     write(
         tmp_path,
-        {"m.py": "import time\ndef a():\n    b()\n    c()\ndef b():\n    a()\ndef c():\n    time.sleep(1)\n"},
+        {
+            "m.py": "import time\ndef a():\n    b()\n    c()\ndef b():\n    a()\ndef c():\n    time.sleep(1)\n"
+        },
     )
     index = ProjectIndex([tmp_path / "m.py"])
     analysis = index.analysis()
@@ -103,8 +111,7 @@ def test_references_are_not_calls(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "ref.py": HTTP
-            + "import asyncio\nfrom fastapi.concurrency import run_in_threadpool\n"
+            "ref.py": HTTP + "import asyncio\nfrom fastapi.concurrency import run_in_threadpool\n"
             "def schedule(tasks, loop):\n    tasks.add_task(fetch, 'u')\n"
             "    run_in_threadpool(fetch, 'u')\n    asyncio.to_thread(fetch, 'u')\n"
             "    loop.run_in_executor(None, fetch, 'u')\n    return lambda: fetch('u')\n"
@@ -117,8 +124,7 @@ def test_local_shadowing_nested_defs_and_decorators(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "m.py": HTTP
-            + "import functools\ndef shadow(fetch):\n    return fetch('u')\n"
+            "m.py": HTTP + "import functools\ndef shadow(fetch):\n    return fetch('u')\n"
             "def nested():\n    def inner():\n        return fetch('u')\n    return inner\n"
             "@functools.lru_cache\ndef cached():\n    return fetch('u')\n"
             "@staticmethod\ndef plain():\n    return fetch('u')\n"
@@ -130,6 +136,19 @@ def test_local_shadowing_nested_defs_and_decorators(tmp_path: Path) -> None:
     assert chain(tmp_path, "m.cached") is None
     assert chain(tmp_path, "m.plain") == ["plain", "fetch", "requests.get"]
     assert chain(tmp_path, "m.calls_coro") is None
+
+
+def test_generators_run_nothing_when_called_but_context_managers_do(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "m.py": HTTP + "from contextlib import contextmanager\n"
+            "def rows():\n    yield fetch('u')\n"
+            "@contextmanager\ndef opened():\n    fetch('u')\n    yield\n"
+        },
+    )
+    assert chain(tmp_path, "m.rows") is None
+    assert chain(tmp_path, "m.opened") == ["opened", "fetch", "requests.get"]
 
 
 def test_first_use_initialization_is_not_followed(tmp_path: Path) -> None:
@@ -196,3 +215,20 @@ def test_absolute_names_of_relative_imports() -> None:
     assert absolute("..core.x", "pkg.sub.mod", package=False) == "pkg.core.x"
     assert absolute(".http", "pkg", package=True) == "pkg.http"
     assert absolute("requests.get", "pkg.mod", package=False) == "requests.get"
+
+
+def test_refresh_rereads_modules_edited_on_disk(app: Path) -> None:
+    index = ProjectIndex([app / "pkg" / "profile.py"])
+    assert index.analysis().chain("pkg.profile.load") is not None
+    (app / "pkg" / "http.py").write_text("def fetch(u):\n    return u\n", encoding="utf-8")
+    assert index.refresh()
+    assert index.analysis().chain("pkg.profile.load") is None
+
+
+def test_project_digest_only_when_a_rule_needs_the_project(app: Path) -> None:
+    from fastlint.project import project_digest
+    from fastlint.rules import RULES_BY_CODE
+
+    files = [app / "pkg" / "profile.py"]
+    assert project_digest(files, [RULES_BY_CODE["FST201"]]) == ""
+    assert project_digest(files, [RULES_BY_CODE["FST102"]]) == ProjectIndex(files).digest()

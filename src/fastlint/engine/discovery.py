@@ -11,7 +11,9 @@ from fastlint.config.settings import ConfigError, Settings
 SOURCE_SUFFIXES = (".py", ".pyi")
 
 
-def discover(paths: Sequence[Path], settings: Settings, *, force_exclude: bool = False) -> list[Path]:
+def discover(
+    paths: Sequence[Path], settings: Settings, *, force_exclude: bool = False
+) -> list[Path]:
     """Python files under ``paths``, sorted. Directories are walked, skipping excluded ones; a
     file named directly is always linted unless ``force_exclude`` applies the excludes to it."""
     found: dict[Path, None] = {}

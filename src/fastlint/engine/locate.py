@@ -21,7 +21,9 @@ class _Done(Exception):
 
 class _LocatingState(CodegenState):
     def __init__(self, module: cst.Module, targets: set[int]) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
         self.targets = targets
         self.open: dict[int, int] = {}
         self.closed: dict[int, tuple[int, int]] = {}

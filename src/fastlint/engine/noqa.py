@@ -7,7 +7,9 @@ import re
 _NOQA = re.compile(
     r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
-_FILE_NOQA = re.compile(r"^[ \t]*#[ \t]*fastlint[ \t]*:[ \t]*noqa[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_FILE_NOQA = re.compile(
+    r"^[ \t]*#[ \t]*fastlint[ \t]*:[ \t]*noqa[ \t]*$", re.MULTILINE | re.IGNORECASE
+)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 
 

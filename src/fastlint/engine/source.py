@@ -14,11 +14,16 @@ import codecs
 import io
 import re
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
+# One token per match, with the whitespace before it. A ``code`` token is a run of ordinary code
+# up to the next bracket, colon, string, comment or line break: most lines are a few tokens.
 _TOKEN = re.compile(
     r"""
+    [ \t\f]*
+    (?:
      (?P<s3>(?:[rRbBuUfFtT]{1,2})?(?:\"\"\"|'''))
     |(?P<s1>(?:[rRbBuUfFtT]{1,2})?["'])
     |(?P<com>\#[^\r\n]*)
@@ -26,13 +31,15 @@ _TOKEN = re.compile(
     |(?P<nl>\r\n|\r|\n)
     |(?P<open>[(\[{])
     |(?P<close>[)\]}])
-    |(?P<defkw>\bdef\b)
     |(?P<colon>:(?!=))
-    |(?P<ws>[ \t\f]+)
-    |(?P<word>[^\s\#"'()\[\]{}\\:]+|:=|\\)
+    |(?P<code>(?:[^\s\#"'()\[\]{}\\:]|:=|\\)(?:[^\s\#"'()\[\]{}\\:]+|[ \t\f]+|:=)*)
+    |(?P<end>\Z)
+    )
     """,
     re.VERBOSE,
 )
+# ``def`` starting a word of a code token, and the blanks up to the name when it follows.
+_DEF = re.compile(r"(?<![^ \t\f])def\b[ \t\f]*")
 _STRING_END = {
     '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL),
     "'''": re.compile(r"(?:[^'\\]|\\.|'(?!''))*'''", re.DOTALL),
@@ -88,110 +95,10 @@ class LineScan:
         return self.code_lines_between(site.header_end + 1, site.body_end)
 
     def _scan(self) -> None:
-        text = self.text
-        code = bytearray(text.count("\n") + text.count("\r") + 2)
-        line = 1
-        depth = 0
-        at_logical_start = True
-        logical: list[tuple[int, int]] = []  # (line, indent) of each logical line
-        line_start = 0
-        # docstrings: a logical line made of strings only, right after a header ending in ':'
-        prev_logical_ended_with_colon = False
-        current_only_strings = True
-        current_ended_with_colon = False
-        string_lines: list[tuple[int, int]] = []
-        pending_defs: list[list[int]] = []  # [def line, name line, name col, indent, header end]
-        awaiting_name: list[int] | None = None
-        awaiting_colon: list[list[int]] = []
-        pos = 0
-        end = len(text)
-        match = _TOKEN.match
-        while pos < end:
-            m = match(text, pos)
-            if m is None:
-                raise _ScanError
-            kind = m.lastgroup
-            token_end = m.end()
-            if kind == "ws" or kind == "cont" or kind == "com":
-                if kind == "cont":
-                    line += 1
-                    line_start = token_end
-                pos = token_end
-                continue
-            if kind == "nl":
-                if depth == 0 and not at_logical_start:
-                    at_logical_start = True
-                    self._finish_logical(
-                        current_only_strings,
-                        prev_logical_ended_with_colon,
-                        string_lines,
-                        code,
-                    )
-                    prev_logical_ended_with_colon = current_ended_with_colon
-                line += 1
-                line_start = token_end
-                pos = token_end
-                continue
-            # a code token
-            if at_logical_start:
-                at_logical_start = False
-                logical.append((line, pos - line_start))
-                current_only_strings = True
-                string_lines = []
-            current_ended_with_colon = False
-            first_line = line
-            if kind == "s1" or kind == "s3":
-                quote = m.group(kind).lstrip("rRbBuUfFtT")
-                closing = _STRING_END[quote].match(text, token_end)
-                if closing is None:
-                    raise _ScanError
-                token_end = closing.end()
-                body = text[m.start() : token_end]
-                breaks = len(_NEWLINES.findall(body))
-                if breaks:
-                    line += breaks
-                    line_start = token_end - len(re.split(r"\r\n|\r|\n", body)[-1])
-                string_lines.append((first_line, line))
-            else:
-                current_only_strings = False
-                if kind == "open":
-                    depth += 1
-                elif kind == "close":
-                    depth = max(depth - 1, 0)
-                elif kind == "defkw":
-                    awaiting_name = [line, 0, 0, logical[-1][1], 0]
-                elif kind == "colon" and depth == 0:
-                    current_ended_with_colon = True
-                    if awaiting_colon:
-                        site = awaiting_colon.pop()
-                        site[4] = line
-                        pending_defs.append(site)
-                elif kind == "word" and awaiting_name is not None:
-                    awaiting_name[1] = line
-                    awaiting_name[2] = m.start() - line_start
-                    awaiting_colon.append(awaiting_name)
-                    awaiting_name = None
-            for covered in range(first_line, line + 1):
-                code[covered] = 1
-            pos = token_end
-        if not at_logical_start:
-            self._finish_logical(current_only_strings, prev_logical_ended_with_colon, string_lines, code)
-        if awaiting_name is not None or awaiting_colon:
-            raise _ScanError
-        self._code_prefix = list(accumulate(code[1:], initial=0))
-        self._build_sites(pending_defs, logical, line)
-
-    @staticmethod
-    def _finish_logical(
-        only_strings: bool,
-        after_header: bool,
-        string_lines: list[tuple[int, int]],
-        code: bytearray,
-    ) -> None:
-        if only_strings and after_header:
-            for first, last in string_lines:
-                for covered in range(first, last + 1):
-                    code[covered] = 0
+        scanner = _Scanner(self.text)
+        scanner.run()
+        self._code_prefix = list(accumulate(scanner.code[1:], initial=0))
+        self._build_sites(scanner.pending, scanner.logical, scanner.line)
 
     def _build_sites(
         self, pending: list[list[int]], logical: list[tuple[int, int]], last_line: int
@@ -199,7 +106,7 @@ class LineScan:
         starts = [start for start, _ in logical]
         # Sites were completed in colon order; the walk wants ``def`` keyword order.
         pending.sort(key=lambda site: (site[0], site[2]))
-        for def_line, name_line, name_col, indent, header_end in pending:
+        for _, name_line, name_col, indent, header_end in pending:
             index = bisect.bisect_right(starts, header_end)
             body_end = last_line
             while index < len(logical):
@@ -213,6 +120,149 @@ class LineScan:
 
 class _ScanError(Exception):
     pass
+
+
+class _Scanner:
+    """The state of one pass over a text, with a method per kind of token."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.code = bytearray(text.count("\n") + text.count("\r") + 2)  # 1: the line holds code
+        self.line = 1
+        self.line_start = 0  # offset where the current physical line starts
+        self.depth = 0  # bracket nesting
+        self.logical: list[tuple[int, int]] = []  # (line, indent) of each logical line
+        self.at_logical_start = True
+        # Docstrings: a logical line of strings only, right after one that ended with ':'.
+        self.after_header = False
+        self.only_strings = True
+        self.ends_with_colon = False
+        self.string_lines: list[tuple[int, int]] = []
+        self.pending: list[list[int]] = []  # [def line, name line, name col, indent, header end]
+        self.awaiting_name: list[int] | None = None
+        self.awaiting_colon: list[list[int]] = []
+
+    def run(self) -> None:
+        text, match, end = self.text, _TOKEN.match, len(self.text)
+        handlers: dict[str | None, Callable[[re.Match[str]], int]] = {
+            "code": self._code_token,
+            "nl": self._newline,
+            "open": self._open,
+            "close": self._close,
+            "colon": self._colon,
+            "s1": self._string,
+            "s3": self._string,
+            "cont": self._continuation,
+        }
+        pos = 0
+        while pos < end:
+            found = match(text, pos)
+            if found is None:
+                raise _ScanError
+            handler = handlers.get(found.lastgroup)
+            pos = handler(found) if handler is not None else found.end()  # a comment, the end
+        if not self.at_logical_start:
+            self._finish_logical()
+        if self.awaiting_name is not None or self.awaiting_colon:
+            raise _ScanError
+
+    def _start_logical(self, start: int) -> None:
+        """The first token of a logical line that is code (not a comment or a line break)."""
+        self.at_logical_start = False
+        self.logical.append((self.line, start - self.line_start))
+        self.only_strings = True
+        self.string_lines = []
+
+    def _code_token(self, found: re.Match[str]) -> int:
+        start = found.start("code")
+        if self.at_logical_start:
+            self._start_logical(start)
+        self.ends_with_colon = self.only_strings = False
+        self.code[self.line] = 1
+        if self.awaiting_name is not None:
+            self._name_at(start)
+        token = found.group("code")
+        if "def" in token:
+            keyword = _DEF.search(token)
+            if keyword is not None:
+                self.awaiting_name = [self.line, 0, 0, self.logical[-1][1], 0]
+                if keyword.end() < len(token):
+                    self._name_at(start + keyword.end())
+        return found.end()
+
+    def _name_at(self, start: int) -> None:
+        site = self.awaiting_name
+        if site is not None:
+            site[1] = self.line
+            site[2] = start - self.line_start
+            self.awaiting_colon.append(site)
+            self.awaiting_name = None
+
+    def _punctuation(self, found: re.Match[str]) -> None:
+        if self.at_logical_start:
+            self._start_logical(found.start(found.lastgroup or 0))
+        self.ends_with_colon = self.only_strings = False
+        self.code[self.line] = 1
+
+    def _open(self, found: re.Match[str]) -> int:
+        self._punctuation(found)
+        self.depth += 1
+        return found.end()
+
+    def _close(self, found: re.Match[str]) -> int:
+        self._punctuation(found)
+        self.depth = max(self.depth - 1, 0)
+        return found.end()
+
+    def _colon(self, found: re.Match[str]) -> int:
+        self._punctuation(found)
+        if self.depth == 0:
+            self.ends_with_colon = True
+            if self.awaiting_colon:
+                site = self.awaiting_colon.pop()
+                site[4] = self.line
+                self.pending.append(site)
+        return found.end()
+
+    def _string(self, found: re.Match[str]) -> int:
+        kind = found.lastgroup or 0
+        start = found.start(kind)
+        if self.at_logical_start:
+            self._start_logical(start)
+        self.ends_with_colon = False
+        closing = _STRING_END[found.group(kind).lstrip("rRbBuUfFtT")].match(self.text, found.end())
+        if closing is None:
+            raise _ScanError
+        first = self.line
+        body = self.text[start : closing.end()]
+        breaks = len(_NEWLINES.findall(body))
+        if breaks:
+            self.line += breaks
+            self.line_start = closing.end() - len(_NEWLINES.split(body)[-1])
+        self.string_lines.append((first, self.line))
+        for covered in range(first, self.line + 1):
+            self.code[covered] = 1
+        return closing.end()
+
+    def _continuation(self, found: re.Match[str]) -> int:
+        self.line += 1
+        self.line_start = found.end()
+        return found.end()
+
+    def _newline(self, found: re.Match[str]) -> int:
+        if self.depth == 0 and not self.at_logical_start:
+            self.at_logical_start = True
+            self._finish_logical()
+            self.after_header = self.ends_with_colon
+        self.line += 1
+        self.line_start = found.end()
+        return found.end()
+
+    def _finish_logical(self) -> None:
+        if self.only_strings and self.after_header:
+            for first, last in self.string_lines:
+                for covered in range(first, last + 1):
+                    self.code[covered] = 0
 
 
 class LineIndex:

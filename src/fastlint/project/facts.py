@@ -52,6 +52,8 @@ class ModuleFacts:
     classes: set[str] = field(default_factory=set)
     aliases: dict[str, str] = field(default_factory=dict)  # ``Dep = Annotated[T, ...]`` -> T
     provides: dict[str, str] = field(default_factory=dict)  # ``def get_db() -> Iterator[T]`` -> T
+    # ``SessionLocal = sessionmaker(engine, class_=AsyncSession)`` -> (callee, ``class_``)
+    made_by: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,6 +105,14 @@ def _decorators_transparent(node: cst.FunctionDef) -> bool:
     return True
 
 
+def _is_context_manager(node: cst.FunctionDef) -> bool:
+    for decorator in node.decorators:
+        expression = decorator.decorator
+        if (dotted_name(expression) or "").rsplit(".", 1)[-1] == "contextmanager":
+            return True
+    return False
+
+
 def _body_nodes(node: cst.FunctionDef, place: Place) -> Iterator[cst.CSTNode]:
     """Calls, assignments and ``with`` items of a body in source order, not entering nested
     scopes nor the body of a first-use initialization (``if _registry is None: ...``)."""
@@ -111,7 +121,7 @@ def _body_nodes(node: cst.FunctionDef, place: Place) -> Iterator[cst.CSTNode]:
         current = stack.pop()
         if isinstance(current, _NESTED):
             continue
-        if isinstance(current, (cst.Call, cst.Assign, cst.WithItem)):
+        if isinstance(current, (cst.Call, cst.Assign, cst.WithItem, cst.Yield)):
             yield current
         if isinstance(current, cst.If) and _is_first_use(current.test, place):
             if current.orelse is not None:
@@ -187,7 +197,9 @@ class _Clients:
 
 def _function_calls(
     node: cst.FunctionDef, place: Place, module_clients: _Clients
-) -> list[CallSite]:
+) -> list[CallSite] | None:
+    """The calls a function makes, or None for a generator: calling one runs nothing (and a
+    sync iterator handed to ``StreamingResponse`` is iterated in a worker thread)."""
     clients = _Clients(place)
     clients.names = dict(module_clients.names)
     clients.bind_params(node)
@@ -199,6 +211,9 @@ def _function_calls(
         elif isinstance(current, cst.WithItem):
             if current.asname is not None:
                 clients.bind(current.asname.name, current.item)
+        elif isinstance(current, cst.Yield):
+            if not _is_context_manager(node):
+                return None
         else:
             site = _call_site(current, place, clients)  # type: ignore[arg-type]
             if site is not None:
@@ -267,8 +282,25 @@ class _Reader:
             if qualified is not None:
                 self.facts.provides[name] = absolute(qualified, self.facts.name, self.place.package)
 
+    def _made_by(self, name: str, call: cst.Call) -> None:
+        callee = self.imports.resolve(call.func)
+        if callee is None:
+            return
+        class_ = ""
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "class_":
+                class_ = self.imports.resolve(arg.value) or ""
+        package = self.place.package
+        self.facts.made_by[name] = (
+            absolute(callee, self.facts.name, package),
+            absolute(class_, self.facts.name, package) if class_ else "",
+        )
+
     def _alias(self, target: cst.CSTNode, value: cst.CSTNode) -> None:
         if not isinstance(target, cst.Name):
+            return
+        if isinstance(value, cst.Call):
+            self._made_by(target.value, value)
             return
         if isinstance(value, cst.Subscript) and value.slice:
             base = self.imports.resolve(value.value) or ""
@@ -296,7 +328,8 @@ class _Reader:
             place = Place(self.facts.name, self.place.package, self.imports, inner, class_name)
             calls = _function_calls(node, place, self.clients)
             name = f"{prefix}{node.name.value}"
-            self.facts.functions[name] = FunctionFacts(name, ordinal, tuple(calls))
+            if calls is not None:
+                self.facts.functions[name] = FunctionFacts(name, ordinal, tuple(calls))
         self.read(iter_children(node.body), "", inner)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class ProjectIndex:
         self._names: dict[Path, str] = {}
         self._modules: dict[str, ModuleFacts | None] = {}
         self._digests: dict[str, str] = {}  # module name -> digest of the text read
+        self._stamps: dict[str, tuple[Path, int, int]] = {}  # read from disk: path, mtime, size
         self._analyses: dict[tuple[frozenset[str], frozenset[str]], BlockingAnalysis] = {}
         self.add_files(paths)
 
@@ -96,10 +98,23 @@ class ProjectIndex:
             self._modules[name] = self._read(name)
         return self._modules[name]
 
+    def refresh(self) -> bool:
+        """Forget the modules whose file changed on disk since it was read (for long-lived
+        front ends: a language server); True when something changed."""
+        stale = [name for name, stamp in self._stamps.items() if _stamp(stamp[0]) != stamp]
+        for name in stale:
+            del self._stamps[name]
+            self._modules.pop(name, None)
+            self._digests.pop(name, None)
+        if stale:
+            self._analyses.clear()
+        return bool(stale)
+
     def _read(self, name: str) -> ModuleFacts | None:
         path = self.finder.find(name)
         if path is None:
             return None
+        self._stamps[name] = _stamp(path)
         try:
             text, _ = decode(path.read_bytes())
             self._digests[name] = _text_digest(text)
@@ -150,6 +165,15 @@ class ProjectIndex:
         facts, local = found
         return facts.aliases.get(local)
 
+    def made_by(self, qualified: str) -> tuple[str, str] | None:
+        """The call a first-party module-level name was assigned from, and its ``class_=``
+        argument: ``db.SessionLocal`` -> (``sqlalchemy.ext.asyncio.async_sessionmaker``, "")."""
+        found = self.definition(qualified)
+        if found is None:
+            return None
+        facts, local = found
+        return facts.made_by.get(local)
+
     def provided_type(self, qualified: str) -> str | None:
         """The type a first-party dependency function returns or yields (``-> Iterator[T]``)."""
         found = self.definition(qualified)
@@ -195,6 +219,14 @@ class ProjectIndex:
         state = dict(self.__dict__)
         state["_analyses"] = {}  # recomputed on demand in a worker
         return state
+
+
+def _stamp(path: Path) -> tuple[Path, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return path, -1, -1
+    return path, stat.st_mtime_ns, stat.st_size
 
 
 def _text_digest(text: str) -> str:
@@ -296,16 +328,25 @@ def blocking_location(link: Link) -> tuple[str, int]:
 
 
 _SHARED: list[ProjectIndex] = []
+_REFRESH_SECONDS = 2.0
+_last_refresh = [0.0]
 
 
 def shared_index(paths: Iterable[Path | str]) -> ProjectIndex:
     """An index for ``paths``, built lazily and reused: the one already holding their package
     roots, else a new one. For front ends that lint file by file (the flake8 plugin, a language
-    server); ``lint_files`` registers the index of a run here too, so worker processes started
-    by fork reuse it."""
+    server): the linter calls this when it was given no index. ``lint_files`` registers the
+    index of a run here too, so worker processes started by fork reuse it. Modules edited on
+    disk are re-read (checked at most every two seconds)."""
     wanted = [Path(path) for path in paths]
+    now = time.monotonic()
+    refresh = now - _last_refresh[0] > _REFRESH_SECONDS
+    if refresh:
+        _last_refresh[0] = now
     for index in _SHARED:
         if all(index.contains(path) for path in wanted):
+            if refresh:
+                index.refresh()
             index.add_files(wanted)
             return index
     index = ProjectIndex(wanted)
@@ -326,3 +367,11 @@ def project_for(files: Iterable[Path], rules: Iterable[type[Rule]]) -> ProjectIn
     index = ProjectIndex(files)
     register_shared(index)
     return index
+
+
+def project_digest(files: Iterable[Path], rules: Iterable[type[Rule]]) -> str:
+    """The part of a results-cache key that covers what project-wide rules read: the digest of
+    every file below the package roots of ``files`` ("" when no rule of ``rules`` needs it)."""
+    if not any(rule.needs_project for rule in rules):
+        return ""
+    return ProjectIndex(files).digest()

@@ -64,8 +64,11 @@ below the package roots), and is built once per run. Nothing is imported or exec
 A function passed by reference is not a call: `background_tasks.add_task(load_profile, uid)`,
 `await run_in_threadpool(load_profile, uid)`, `await asyncio.to_thread(load_profile, uid)` and
 `loop.run_in_executor(None, load_profile, uid)` are the recommended fixes and are not reported.
-Sync functions with decorators other than `staticmethod`, `classmethod`, `contextmanager` and
-`functools.wraps` are not followed (a decorator may run them elsewhere or cache them).
+Not followed either, to keep false positives out: sync functions with decorators other than
+`staticmethod`, `classmethod`, `contextmanager` and `functools.wraps` (a decorator may run them
+elsewhere or cache them); generators (calling one runs nothing, and Starlette iterates a sync
+iterator given to `StreamingResponse` in a worker thread); and first-use initialization
+(`if _registry is None: ...` on a module global or `self` attribute), a cost paid once.
 
 ## Why is this bad?
 Peers only see a blocking call written directly in the `async def`. In a real service the

@@ -164,7 +164,21 @@ class SessionTracker:
         if isinstance(node, cst.Call):
             return self._call_kind(node)
         dotted = dotted_name(node)
-        return self.lookup(dotted) if dotted else None
+        found = self.lookup(dotted) if dotted else None
+        if found is None and dotted is not None and self.ctx.project is not None:
+            found = self._made_elsewhere(self.ctx.resolve(node))
+        return found
+
+    def _made_elsewhere(self, qualified: str | None) -> str | None:
+        """The kind of a first-party module-level name made in another module
+        (``from app.db import SessionLocal``)."""
+        made = self.ctx.project.made_by(qualified) if qualified and self.ctx.project else None
+        if made is None:
+            return None
+        kind = library_kind(made[0], _CONSTRUCTOR_KINDS)
+        if kind == SYNC_FACTORY and library_kind(made[1]) == ASYNC_SESSION:
+            return ASYNC_FACTORY
+        return kind
 
     def _call_kind(self, node: cst.Call) -> str | None:
         qualified = self.ctx.resolve(node.func)
