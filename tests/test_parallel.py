@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from fastlint.config.settings import Settings, build_settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.parallel import make_chunks
+from fastlint.engine.parallel import Plan, Task, make_chunks
 from fastlint.engine.runner import MIN_PARALLEL_FILES, FileLinter, lint_files
 from fastlint.frontends.cli import cli
 
@@ -59,13 +59,26 @@ def test_every_file_is_reported_done_once(files: list[Path], settings: Settings)
     assert sorted(done) == files
 
 
-def test_chunks_cover_every_task_once_largest_first() -> None:
-    tasks = [(index, f"f{index}.py", f"f{index}.py", size) for index, size in enumerate(range(50))]
+def test_chunks_cover_every_task_once_in_order() -> None:
+    tasks = [(index, f"f{index}.py", f"f{index}.py", 1 + index % 7) for index in range(50)]
     chunks = make_chunks(tasks, 2)
-    flat = [task for chunk in chunks for task in chunk]
-    assert sorted(flat) == sorted(tasks)
-    assert flat[0][3] == 49
+    assert [task for chunk in chunks for task in chunk] == tasks
     assert len(chunks) > 2
+
+
+def test_each_worker_keeps_to_its_stretch_then_helps_the_others() -> None:
+    tasks = [(index, f"f{index}.py", f"f{index}.py", 10) for index in range(40)]
+    plan = Plan(make_chunks(tasks, 2), 2)
+    first, second = plan.next_for(0), plan.next_for(1)
+    assert first is not None and first[0][0] == 0
+    assert second is not None and second[0][0] == 20
+    taken: list[list[Task]] = [first, second]
+    while plan:
+        chunk = plan.next_for(0)  # worker 1 is slow: worker 0 ends up taking its chunks
+        assert chunk is not None
+        taken.append(chunk)
+    assert sorted(task for chunk in taken for task in chunk) == tasks
+    assert taken[-1][0][0] > 20  # taken from the stretch of worker 1
 
 
 @needs_fork

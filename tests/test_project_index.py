@@ -232,3 +232,27 @@ def test_project_digest_only_when_a_rule_needs_the_project(app: Path) -> None:
     files = [app / "pkg" / "profile.py"]
     assert project_digest(files, [RULES_BY_CODE["FST201"]]) == ""
     assert project_digest(files, [RULES_BY_CODE["FST102"]]) == ProjectIndex(files).digest()
+
+
+def test_only_linted_top_level_packages_are_first_party_in_site_packages(tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"
+    write(
+        site,
+        {
+            "mine/__init__.py": "from other.http import fetch\ndef load(u):\n    return fetch(u)\n",
+            "other/__init__.py": "",
+            "other/http.py": HTTP,
+        },
+    )
+    index = ProjectIndex([site / "mine" / "__init__.py"])
+    assert index.module("other.http") is None  # another installed package: third-party
+    assert index.analysis().chain("mine.load") is None
+    assert [path.name for path in index.files()] == ["__init__.py"]
+    index.add_files([site / "other" / "http.py"])  # linted too: now first-party
+    assert index.analysis().chain("mine.load") is not None
+
+
+def test_virtualenv_directories_are_not_part_of_the_digest(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": "x = 1\n", "venv/lib/big.py": "y = 2\n", "pkg/m.py": "z = 3\n"})
+    files = ProjectIndex([tmp_path / "app.py"]).files()
+    assert sorted(path.name for path in files) == ["app.py", "m.py"]

@@ -1,12 +1,14 @@
 """Results of unchanged files, reused across runs.
 
-One JSON file per cache key (fastlint and libcst versions, the resolved settings and an optional
-``extra`` component), mapping each file's absolute path to its content hash and diagnostics. The
-displayed path is not stored: it depends on the current directory and is re-attached on a hit.
+One JSON file per cache key (the fastlint, libcst and Python versions, the resolved settings and
+an optional ``extra`` component), mapping each file's absolute path to its content hash and
+diagnostics. The displayed path is not stored: it depends on the current directory and is
+re-attached on a hit.
 
-Rules that read other files (a cross-file project index) must make what they read part of the
-key: pass a digest of it as ``extra`` (``lint_files(..., cache_extra=...)``), so a change in
-another file invalidates results that depended on it.
+Rules that read other files (a cross-file project index) make what they read part of the key:
+``Cache(..., extra=...)`` or ``cache.extend_key(...)`` before the first lookup. ``lint_files``
+adds the project index's digest when a rule ``needs_project``, so editing a helper in another
+module re-lints the files whose findings may depend on it.
 
 A missing, corrupt or truncated cache file is treated as empty and rewritten: the cache can only
 ever cost a re-lint, never a crash. Writes go to a temporary file renamed over the old one, so a
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,8 +42,6 @@ _TAG = (
 # A crash may be transient (a worker killed for memory): never reuse one.
 _NOT_CACHED = frozenset({"FST001"})
 
-Entry = tuple[str, list[list[Any]]]  # content hash, diagnostics without their path
-
 
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -51,7 +52,10 @@ def default_cache_dir(settings: Settings) -> Path:
 
 
 def cache_key(settings: Settings, extra: str = "") -> str:
-    parts = (str(_FORMAT), __version__, libcst_version.__version__, settings.fingerprint(), extra)
+    # The Python version too: CPython's own parser words the syntax errors (FST000).
+    python = ".".join(map(str, sys.version_info[:2]))
+    parts = [str(_FORMAT), __version__, libcst_version.__version__, python]
+    parts += [settings.fingerprint(), extra]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
 

@@ -3,8 +3,8 @@
 Each worker builds its ``FileLinter`` once and then lints chunks of files, sending one result per
 file back as soon as it has it. The parent therefore always knows which file a worker was on: if
 a worker dies (a crash in native code, the kernel's OOM killer), that file is reported as FST001,
-the rest of its chunk goes back in the queue and a fresh worker takes over. No other result is
-lost, and the caller orders results by file, so the output never depends on scheduling.
+a fresh worker takes over the rest of its chunk. No other result is lost, and the caller orders
+results by file, so the output never depends on scheduling.
 """
 
 from __future__ import annotations
@@ -31,13 +31,12 @@ _MAX_CHUNK = 64
 
 
 def make_chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
-    """Largest files first, so the last chunks are small ones that even out the workers."""
-    ordered = sorted(tasks, key=lambda task: (-task[3], task[0]))
+    """Runs of neighbouring files (in the order given: by path), of about equal size."""
     target = max(sum(task[3] for task in tasks) // (jobs * _CHUNKS_PER_WORKER), 1)
     chunks: list[list[Task]] = []
     current: list[Task] = []
     size = 0
-    for task in ordered:
+    for task in tasks:
         current.append(task)
         size += task[3]
         if size >= target or len(current) >= _MAX_CHUNK:
@@ -46,6 +45,37 @@ def make_chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     if current:
         chunks.append(current)
     return chunks
+
+
+class Plan:
+    """Which chunk each worker lints next. Worker k works through the k-th stretch of the
+    files, so files of one package (and the modules a project-wide rule reads for them) stay in
+    one process; a worker whose stretch is done takes chunks from the end of the largest one."""
+
+    def __init__(self, chunks: list[list[Task]], jobs: int) -> None:
+        total = sum(_size(chunk) for chunk in chunks)
+        self.stretches: list[deque[list[Task]]] = [deque() for _ in range(jobs)]
+        done = 0
+        for chunk in chunks:
+            self.stretches[min(done * jobs // max(total, 1), jobs - 1)].append(chunk)
+            done += _size(chunk)
+
+    def __bool__(self) -> bool:
+        return any(self.stretches)
+
+    def next_for(self, position: int) -> list[Task] | None:
+        own = self.stretches[position]
+        if own:
+            return own.popleft()
+        largest = max(self.stretches, key=lambda stretch: sum(map(_size, stretch)))
+        return largest.pop() if largest else None
+
+    def give_back(self, position: int, chunk: list[Task]) -> None:
+        self.stretches[position].appendleft(chunk)
+
+
+def _size(chunk: list[Task]) -> int:
+    return sum(task[3] for task in chunk) or 1
 
 
 def _serve(conn: Connection, settings: Settings) -> None:
@@ -64,6 +94,8 @@ def _serve(conn: Connection, settings: Settings) -> None:
 
 
 class _Worker:
+    """One worker process, its end of the pipe and the files it was sent but not yet done."""
+
     def __init__(self, context: BaseContext, settings: Settings) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, settings), daemon=True)  # type: ignore[attr-defined]
@@ -79,13 +111,15 @@ class _Worker:
         """Take the results that arrived; False when the worker is gone."""
         # Checked first: whatever a dead worker sent before dying is in the pipe by now.
         alive = self.process.is_alive()
+        received: list[tuple[int, Result]] = []
         try:
             while self.conn.poll():
-                index, result = self.conn.recv()
-                self.pending.popleft()
-                done(index, result)
+                received.append(self.conn.recv())
         except Exception:  # EOF or a message cut short: the worker died
             alive = False
+        for index, result in received:
+            self.pending.popleft()
+            done(index, result)
         if not alive:
             self.process.kill()
             self.process.join()
@@ -112,17 +146,23 @@ def _context() -> BaseContext:
 
 def lint_in_workers(tasks: Sequence[Task], settings: Settings, jobs: int, done: Done) -> None:
     """Lint in ``jobs`` worker processes, calling ``done(index, result)`` as each file is done."""
-    queue = deque(make_chunks(tasks, jobs))
+    chunks = make_chunks(tasks, jobs)
+    jobs = min(jobs, len(chunks))
+    plan = Plan(chunks, jobs)
     context = _context()
-    workers = [_Worker(context, settings) for _ in range(min(jobs, len(queue)))]
+    workers = [_Worker(context, settings) for _ in range(jobs)]
     try:
-        for worker in workers:
-            worker.assign(queue.popleft())
+        for position, worker in enumerate(workers):
+            worker.assign(plan.next_for(position) or [])
         while any(worker.pending for worker in workers):
             busy = [worker for worker in workers if worker.pending]
             wait([worker.conn for worker in busy] + [worker.process.sentinel for worker in busy])
             for position, worker in enumerate(workers):
-                workers[position] = _service(worker, queue, done, context, settings)
+                workers[position] = _service(worker, position, plan, done, (context, settings))
+    except BaseException:  # Ctrl-C or a failure here: do not wait for the workers' chunks
+        for worker in workers:
+            worker.process.kill()
+        raise
     finally:
         for worker in workers:
             worker.stop()
@@ -130,21 +170,23 @@ def lint_in_workers(tasks: Sequence[Task], settings: Settings, jobs: int, done: 
 
 def _service(
     worker: _Worker,
-    queue: deque[list[Task]],
+    position: int,
+    plan: Plan,
     done: Done,
-    context: BaseContext,
-    settings: Settings,
+    start: tuple[BaseContext, Settings],
 ) -> _Worker:
     """Collect a worker's results and give it more work; replace it if it died."""
     if not worker.drain(done):
         if worker.pending:
             remaining = _report_crash(worker, done)
             if remaining:
-                queue.appendleft(remaining)  # re-run by the replacement, nothing is lost
+                plan.give_back(position, remaining)  # for the replacement: nothing is lost
         worker.conn.close()
-        worker = _Worker(context, settings) if queue else worker
-    if not worker.pending and queue:
-        worker.assign(queue.popleft())
+        worker = _Worker(*start) if plan else worker
+    if not worker.pending and plan:
+        chunk = plan.next_for(position)
+        if chunk:
+            worker.assign(chunk)
     return worker
 
 

@@ -73,9 +73,18 @@ class ProjectIndex:
         if name is None:
             root = package_root(absolute)
             name = self._names[absolute] = module_name(absolute, root)
-            self.finder.add_root(root)
+            if self.finder.add_root(root, name.split(".", 1)[0]):
+                self._forget_missing()
             self.finder.register(name, absolute)
         return name
+
+    def _forget_missing(self) -> None:
+        """Modules looked for and not found may exist now: ask again, and answer again."""
+        missing = [name for name, facts in self._modules.items() if facts is None]
+        for name in missing:
+            del self._modules[name]
+        if missing:
+            self._analyses.clear()
 
     def contains(self, path: Path | str) -> bool:
         return package_root(Path(os.path.abspath(path))) in self.finder.roots
@@ -194,12 +203,7 @@ class ProjectIndex:
 
     def files(self) -> list[Path]:
         """Every Python file below the package roots: what the index may read."""
-        found: set[Path] = set()
-        for root in self.finder.roots:
-            for directory, subdirs, names in os.walk(root):
-                subdirs[:] = [d for d in subdirs if not d.startswith(".") and d != "__pycache__"]
-                found.update(Path(directory, name) for name in names if name.endswith(".py"))
-        return sorted(found)
+        return self.finder.files()
 
     def digest(self) -> str:
         """A stable digest of every file the index may read (paths below the roots and

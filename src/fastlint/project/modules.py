@@ -7,6 +7,7 @@ is first-party when a root holds its file; nothing is imported or executed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -42,17 +43,38 @@ def absolute(qualified: str, module: str, package: bool) -> str:
     return ".".join([*parts, rest] if rest else parts)
 
 
+# Directories below a root that hold no first-party code.
+_SKIPPED_DIRS = frozenset(
+    {"__pycache__", "venv", "env", "node_modules", "build", "dist", "site-packages"}
+)
+_ENVIRONMENTS = frozenset({"site-packages", "dist-packages"})
+
+
 class ModuleFinder:
-    """Finds the file of a module name below a set of roots; remembers every answer."""
+    """Finds the file of a module name below a set of roots; remembers every answer.
+
+    Below an environment's ``site-packages`` only the top-level packages of linted files are
+    first-party: linting ``fastapi`` there does not make every installed package part of it."""
 
     def __init__(self) -> None:
         self.roots: list[Path] = []
+        self._tops: dict[Path, set[str] | None] = {}  # None: everything below the root
         self._known: dict[str, Path | None] = {}
 
-    def add_root(self, root: Path) -> None:
-        if root not in self.roots:
+    def add_root(self, root: Path, top: str) -> bool:
+        """A package root, and the top-level name of a linted file below it; True when modules
+        not found before may be found now."""
+        changed = root not in self._tops
+        if changed:
             self.roots.append(root)
+            self._tops[root] = set() if root.name in _ENVIRONMENTS else None
+        tops = self._tops[root]
+        if tops is not None and top not in tops:
+            tops.add(top)
+            changed = True
+        if changed:
             self._known = {name: path for name, path in self._known.items() if path is not None}
+        return changed
 
     def register(self, name: str, path: Path) -> None:
         self._known[name] = path
@@ -63,6 +85,9 @@ class ModuleFinder:
         found = None
         relative = Path(*name.split(".")) if name else None
         for root in self.roots if relative is not None else ():
+            tops = self._tops[root]
+            if tops is not None and relative.parts[0] not in tops:
+                continue
             for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
                 if candidate.is_file():
                     found = candidate
@@ -71,3 +96,25 @@ class ModuleFinder:
                 break
         self._known[name] = found
         return found
+
+    def files(self) -> list[Path]:
+        """Every Python file the finder may find: what the index may read."""
+        found: set[Path] = set()
+        for root in self.roots:
+            tops = self._tops[root]
+            if tops is None:
+                found.update(_python_files(root))
+                continue
+            for top in tops:
+                found.update(_python_files(root / top))
+                if (root / f"{top}.py").is_file():
+                    found.add(root / f"{top}.py")
+        return sorted(found)
+
+
+def _python_files(directory: Path) -> set[Path]:
+    found: set[Path] = set()
+    for current, subdirs, names in os.walk(directory):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
+        found.update(Path(current, name) for name in names if name.endswith(".py"))
+    return found

@@ -59,7 +59,8 @@ within a class, and `ClassName(...)` (its `__init__`). A function blocks when it
 that FST101 reports (its table, with the same `extend-blocking-calls` and
 `allowed-blocking-calls` settings), or calls a function that blocks; recursion and cycles are
 handled. The index covers the files being linted and the first-party modules they import (found
-below the package roots), and is built once per run. Nothing is imported or executed.
+below the package roots; below a `site-packages` directory only the packages being linted), and
+is built once per run. Nothing is imported or executed.
 
 A function passed by reference is not a call: `background_tasks.add_task(load_profile, uid)`,
 `await run_in_threadpool(load_profile, uid)`, `await asyncio.to_thread(load_profile, uid)` and

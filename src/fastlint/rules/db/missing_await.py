@@ -84,7 +84,9 @@ The object is known from its annotation (`session: AsyncSession`, also inside
 such as `SessionDep = Annotated[AsyncSession, Depends(get_session)]`), from the call that made
 it (`AsyncSession(engine)`, `async_sessionmaker(engine)()`, `create_async_engine(url)`), from
 `async with SessionLocal() as session` where `SessionLocal = async_sessionmaker(...)`, and from
-`self.session` assigned from one of those. SQLModel's `AsyncSession` counts too.
+`self.session` assigned from one of those. The alias and the factory may live in another module
+of the project (`from app.db import SessionDep, SessionLocal`): the project index reads it.
+SQLModel's `AsyncSession` counts too.
 
 `session.add(...)`, `add_all`, `expunge`, `expire`, `in_transaction` and `is_modified` are plain
 methods and are never reported; neither is `async with session.begin():`. A coroutine handed to

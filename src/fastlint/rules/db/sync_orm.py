@@ -71,7 +71,9 @@ the database (`query`, `execute`, `scalars`, `get`, `commit`, `flush`, `refresh`
 `begin`...). The session is known from its annotation (`db: Session`, also in
 `Annotated[Session, Depends(get_db)]` or an alias of it), from `with SessionLocal() as db`, and
 from `db = Depends(get_db)` when `get_db` in the same file is declared to return or yield a
-`Session` (`-> Iterator[Session]`). SQLModel's `Session` and `create_engine` count too.
+`Session` (`-> Iterator[Session]`). The dependency, alias, factory or engine may live in another
+module of the project (`from app.db import get_db`): the project index reads it. SQLModel's
+`Session` and `create_engine` count too.
 
 An awaited call is not reported (it cannot be a sync session's, whatever the annotation
 says). Code in a sync `def` is not reported, nor is a sync function run with `session.run_sync(...)`
