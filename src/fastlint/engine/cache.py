@@ -17,6 +17,7 @@ concurrent run or an interrupted write never leaves half a file behind.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -51,10 +52,22 @@ def default_cache_dir(settings: Settings) -> Path:
     return settings.root / CACHE_DIR_NAME
 
 
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """Sizes and times of fastlint's own modules: an edited rule (a development install, or a
+    patched release) must not serve results computed by the old code."""
+    package = Path(__file__).resolve().parent.parent
+    stamps = []
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        stamps.append(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16]
+
+
 def cache_key(settings: Settings, extra: str = "") -> str:
     # The Python version too: CPython's own parser words the syntax errors (FST000).
     python = ".".join(map(str, sys.version_info[:2]))
-    parts = [str(_FORMAT), __version__, libcst_version.__version__, python]
+    parts = [str(_FORMAT), __version__, _code_stamp(), libcst_version.__version__, python]
     parts += [settings.fingerprint(), extra]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
