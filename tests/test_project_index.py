@@ -256,3 +256,55 @@ def test_virtualenv_directories_are_not_part_of_the_digest(tmp_path: Path) -> No
     write(tmp_path, {"app.py": "x = 1\n", "venv/lib/big.py": "y = 2\n", "pkg/m.py": "z = 3\n"})
     files = ProjectIndex([tmp_path / "app.py"]).files()
     assert sorted(path.name for path in files) == ["app.py", "m.py"]
+
+
+def test_location_is_the_blocking_call_itself(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "m.py": "import requests\n_x = None\ndef f(u):\n    if _x is None:\n"
+            "        requests.get(u)  # first use: not followed\n"
+            "    # requests.get(u) in a comment\n    return (\n        requests.get(u)\n    )\n"
+        },
+    )
+    index = ProjectIndex([tmp_path / "m.py"])
+    links = index.analysis().chain("m.f")
+    assert links is not None
+    assert blocking_location(links[-1]) == (str(tmp_path / "m.py"), 8)
+
+
+def test_provided_text_is_read_not_the_file_on_disk(tmp_path: Path) -> None:
+    write(tmp_path, {"m.py": "def f(u):\n    return u\n"})
+    index = ProjectIndex([tmp_path / "m.py"])
+    index.provide(tmp_path / "m.py", HTTP)  # the linter's text, newer than the disk's
+    assert index.analysis().chain("m.fetch") is not None
+    index.provide(tmp_path / "m.py", "def fetch(u):\n    return u\n")
+    assert index.analysis().chain("m.fetch") is None
+
+
+def test_each_module_text_is_parsed_once_per_process(
+    app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastlint.project import index as index_module
+    from fastlint.project.facts import ModuleFacts
+
+    parsed: list[str] = []
+    read = index_module.read_module
+
+    def counting(text: str, name: str, path: str) -> ModuleFacts | None:
+        parsed.append(name)
+        return read(text, name, path)
+
+    monkeypatch.setattr(index_module, "read_module", counting)
+    for _ in range(2):  # two runs in one process: a new index each, the same files
+        index = ProjectIndex(sorted(app.rglob("*.py")))
+        index.provide(app / "pkg" / "profile.py", (app / "pkg" / "profile.py").read_text())
+        assert index.analysis().chain("pkg.profile.load") is not None
+    assert sorted(parsed) == ["pkg.http", "pkg.profile"]
+
+
+def test_modules_ast_cannot_parse_have_no_facts(tmp_path: Path) -> None:
+    write(tmp_path, {"new.py": "def f(:\n    pass\n", "use.py": "from new import f\n"})
+    index = ProjectIndex([tmp_path / "use.py"])
+    assert index.module("new") is None
+    assert index.module("use") is not None

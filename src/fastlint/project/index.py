@@ -1,8 +1,10 @@
 """The project index: every first-party sync function, what it calls, and whether it may block.
 
 Modules are read on demand: the files being linted are registered (their module names and package
-roots), and a module is parsed the first time a call leads into it, once per run (a file already
-parsed by the linter is handed over with ``provide`` instead of being parsed again). Whether a
+roots), and a module is parsed with ``ast`` the first time a call leads into it (a file being
+linted is handed over with ``provide``, its text already read). Facts are kept per process by path
+and content, so each module text is parsed at most once per process, however many indexes ask for
+it (a run's index, ``project_digest``'s, a front end's shared one, forked workers). Whether a
 function may block is decided for one blocking table at a time (``BlockingAnalysis``): a sync
 function blocks when it makes a call of the table, or calls a function that blocks. The answer
 holds the shortest chain to the blocking call; cycles and recursion terminate.
@@ -19,9 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
-from fastlint.engine.source import LineScan, decode
+from fastlint.engine.source import decode
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
 from fastlint.project.modules import ModuleFinder, module_name, package_root
 from fastlint.rules.async_.blocking_table import BLOCKING_CALLS, CLIENTS_BY_LABEL, THREAD
@@ -46,6 +46,7 @@ class Link:
     function: Function
     callee: str  # qualified name of the next function, or of the blocking call
     shown: str
+    line: int  # of the call in ``function``'s module
 
 
 class ProjectIndex:
@@ -89,18 +90,17 @@ class ProjectIndex:
     def contains(self, path: Path | str) -> bool:
         return package_root(Path(os.path.abspath(path))) in self.finder.roots
 
-    def provide(self, path: Path | str, module: cst.Module, text: str) -> None:
-        """Facts of a file from a tree the caller already parsed (no second parse). A file
-        whose text changed since it was read replaces its old facts."""
+    def provide(self, path: Path | str, text: str) -> None:
+        """Facts of a file being linted, from the text the linter read (not read from disk
+        again). A file whose text changed since it was read replaces its old facts."""
         name = self.module_name_of(path)
         digest = _text_digest(text)
-        known = self._modules.get(name)
-        if known is not None and self._digests.get(name) == digest:
+        if name in self._modules and self._digests.get(name) == digest:
             return
         self._digests[name] = digest
         if name in self._modules:  # read before, or asked for and missing: answers may change
             self._analyses.clear()
-        self._modules[name] = read_module(module, name, os.path.abspath(path))
+        self._modules[name] = _facts(os.path.abspath(path), name, text, digest)
 
     def module(self, name: str) -> ModuleFacts | None:
         if name not in self._modules:
@@ -126,12 +126,10 @@ class ProjectIndex:
         self._stamps[name] = _stamp(path)
         try:
             text, _ = decode(path.read_bytes())
-            self._digests[name] = _text_digest(text)
-            return read_module(cst.parse_module(text), name, str(path))
         except (OSError, UnicodeDecodeError, LookupError, SyntaxError, ValueError):
             return None
-        except (cst.ParserSyntaxError, RecursionError):
-            return None
+        digest = self._digests[name] = _text_digest(text)
+        return _facts(str(path), name, text, digest)
 
     # -- names --------------------------------------------------------------------------------
 
@@ -237,6 +235,21 @@ def _text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+# path -> (module name, digest of the text, its facts): the last version read of each file.
+_FACTS: dict[str, tuple[str, str, ModuleFacts | None]] = {}
+
+
+def _facts(path: str, name: str, text: str, digest: str) -> ModuleFacts | None:
+    """The facts of a module text, parsed once per process (None when ``ast`` cannot parse it:
+    a syntax error, or code for a newer Python than the running one)."""
+    known = _FACTS.get(path)
+    if known is not None and known[0] == name and known[1] == digest:
+        return known[2]
+    facts = read_module(text, name, path)
+    _FACTS[path] = (name, digest, facts)
+    return facts
+
+
 class BlockingAnalysis:
     """Which first-party sync functions may block, for one FST101 table."""
 
@@ -283,19 +296,19 @@ class BlockingAnalysis:
             function = todo.popleft()
             for site in function.facts.calls:
                 if self.blocks_directly(site.target):
-                    ready.append(Link(function, site.target, site.shown))
+                    ready.append(Link(function, site.target, site.shown, site.line))
                     continue
                 callee = self.index.function(site.target)
                 if callee is None:
                     continue
                 callers.setdefault(callee.qualified, []).append(
-                    Link(function, callee.qualified, site.shown)
+                    Link(function, callee.qualified, site.shown, site.line)
                 )
                 if callee.qualified not in seen and callee.qualified not in self._steps:
                     seen[callee.qualified] = callee
                     todo.append(callee)
                 elif callee.qualified in self._steps and self._steps[callee.qualified] is not None:
-                    ready.append(Link(function, callee.qualified, site.shown))
+                    ready.append(Link(function, callee.qualified, site.shown, site.line))
         self._mark(seen, callers, ready)
 
     def _mark(
@@ -313,22 +326,8 @@ class BlockingAnalysis:
 
 
 def blocking_location(link: Link) -> tuple[str, int]:
-    """The file and line of the call a link makes (found in the source only when reported)."""
-    path = link.function.module.path
-    try:
-        text, _ = decode(Path(path).read_bytes())
-    except (OSError, UnicodeDecodeError, LookupError):
-        return path, 1
-    scan = LineScan(text)
-    ordinal = link.function.facts.ordinal
-    if not scan.ok or ordinal >= len(scan.def_sites):
-        return path, 1
-    site = scan.def_sites[ordinal]
-    lines = text.splitlines()
-    for row in range(site.header_end + 1, min(site.body_end, len(lines)) + 1):
-        if f"{link.shown}(" in lines[row - 1]:
-            return path, row
-    return path, site.name_line
+    """The file and line of the call a link makes."""
+    return link.function.module.path, link.line
 
 
 _SHARED: list[ProjectIndex] = []

@@ -13,8 +13,8 @@ from fastlint.rules.async_.blocking_call import BlockingCallInAsync
 from fastlint.rules.base import Invalid, Rule, Valid
 
 if TYPE_CHECKING:  # imported when first used: the project package reads the rules' tables
-    from fastlint.project.facts import Place
     from fastlint.project.index import BlockingAnalysis, Link
+    from fastlint.project.targets import Place
 
 _HELPERS = "import requests\ndef fetch(u):\n    return requests.get(u, timeout=5)\ndef load(u):\n    return fetch(u)\n"
 
@@ -135,12 +135,12 @@ or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` 
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        from fastlint.project.facts import call_target
         from fastlint.project.modules import is_package
+        from fastlint.project.targets import call_target
 
         index = ctx.project
         assert index is not None  # the linter provides one to rules that need it
-        index.provide(ctx.path, ctx.module, ctx.text)
+        index.provide(ctx.path, ctx.text)
         self._target = call_target
         self._module = index.module_name_of(ctx.path)
         self._package = is_package(ctx.path)
@@ -159,7 +159,7 @@ or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` 
             self.report(node, describe(dotted_name(node.func) or target, chain))
 
     def _place(self, imports: ImportTable) -> Place:
-        from fastlint.project.facts import Place
+        from fastlint.project.targets import Place
 
         classes = [scope for scope in self.ctx.scopes if isinstance(scope, cst.ClassDef)]
         owner = classes[-1].name.value if classes else None
