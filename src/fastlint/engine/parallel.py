@@ -21,7 +21,13 @@ from pathlib import Path
 
 from fastlint.config.settings import Settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.runner import FileLinter, Result, engine_error, read_and_lint
+from fastlint.engine.runner import (
+    FileLinter,
+    Result,
+    engine_error,
+    read_and_lint,
+    tune_gc_for_batch,
+)
 
 Task = tuple[int, str, str, int]  # index, path, shown path, size in bytes
 Done = Callable[[int, Result], None]
@@ -81,6 +87,7 @@ def _size(chunk: list[Task]) -> int:
 def _serve(conn: Connection, settings: Settings) -> None:
     """A worker: lint each chunk it is sent, one message per file, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    tune_gc_for_batch()  # inherited under fork, not under spawn
     linter = FileLinter(settings)
     while True:
         try:

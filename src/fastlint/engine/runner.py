@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -64,6 +65,15 @@ def read_and_lint(linter: FileLinter, path: Path, shown: str) -> Result:
 def engine_error(path: str, detail: str) -> Diagnostic:
     message = f"Internal error: fastlint could not lint this file: {' '.join(detail.split())}"
     return Diagnostic(path, 1, 1, INTERNAL_ERROR, message, 1, 1)
+
+
+def tune_gc_for_batch() -> None:
+    """Collect garbage far less often, in processes that only lint (the CLI and its workers).
+
+    A run allocates millions of short-lived libcst nodes; trees are acyclic, so refcounting
+    frees them, yet CPython's default thresholds start a collection every 700 allocations and
+    walk every live tree again. The benchmark measured 12% of a cold run spent there."""
+    gc.set_threshold(100_000, 50, 100)
 
 
 def lint_files(

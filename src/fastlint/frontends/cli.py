@@ -13,7 +13,7 @@ from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.docs import default_label, fix_label, rule_page
 from fastlint.engine.cache import Cache, default_cache_dir
 from fastlint.engine.discovery import discover
-from fastlint.engine.runner import cpu_count, lint_files
+from fastlint.engine.runner import cpu_count, lint_files, tune_gc_for_batch
 from fastlint.frontends.formats import FORMATS
 from fastlint.frontends.progress import Progress
 from fastlint.frontends.reporting import ReportOptions, report
@@ -179,4 +179,5 @@ def show_rule(code: str) -> None:
 
 
 def main() -> None:
+    tune_gc_for_batch()
     cli(prog_name="fastlint")
