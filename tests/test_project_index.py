@@ -308,3 +308,12 @@ def test_modules_ast_cannot_parse_have_no_facts(tmp_path: Path) -> None:
     index = ProjectIndex([tmp_path / "use.py"])
     assert index.module("new") is None
     assert index.module("use") is not None
+
+
+def test_a_module_name_with_empty_parts_is_not_found(tmp_path: Path) -> None:
+    from fastlint.project.modules import ModuleFinder
+
+    finder = ModuleFinder()
+    finder.add_root(tmp_path, "pkg")
+    assert finder.find("..config") is None
+    assert finder.find(".") is None

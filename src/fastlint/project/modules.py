@@ -83,7 +83,9 @@ class ModuleFinder:
         if name in self._known:
             return self._known[name]
         found = None
-        relative = Path(*name.split(".")) if name else None
+        parts = name.split(".")
+        # A relative import that climbs above every root leaves empty parts: no such module.
+        relative = Path(*parts) if name and "" not in parts else None
         for root in self.roots if relative is not None else ():
             tops = self._tops[root]
             if tops is not None and relative.parts[0] not in tops:
