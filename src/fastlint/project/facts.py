@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from fastlint.project.imports import ModuleImports, children, dotted_name
-from fastlint.project.modules import absolute, is_package
+from fastlint.project.modules import absolute, is_package, qualify_call
 from fastlint.rules.async_.blocking_table import CLIENTS_BY_CONSTRUCTOR
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -76,17 +76,14 @@ def _call_target(func: ast.AST, place: _Place) -> str | None:
     dotted = dotted_name(func)
     if dotted is None:
         return None
-    head, _, rest = dotted.partition(".")
-    if head in ("self", "cls"):
-        if place.class_name and rest and "." not in rest:
-            return f"{place.module}.{place.class_name}.{rest}"
-        return None
-    qualified = place.imports.resolve(func, place.scopes)
-    if qualified is not None:
-        return absolute(qualified, place.module, place.package)
-    if place.imports.is_module_definition(head) and not _is_local(head, place):
-        return f"{place.module}.{dotted}"
-    return None
+    head = dotted.partition(".")[0]
+    resolved = place.imports.resolve(func, place.scopes)
+    defined_here = (
+        resolved is None and place.imports.is_module_definition(head) and not _is_local(head, place)
+    )
+    return qualify_call(
+        dotted, resolved, place.module, place.package, place.class_name, defined_here
+    )
 
 
 def _is_local(name: str, place: _Place) -> bool:

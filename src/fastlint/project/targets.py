@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastlint.engine.imports import ImportTable, dotted_name
-from fastlint.project.modules import absolute
+from fastlint.project.modules import qualify_call
 
 
 @dataclass
@@ -33,17 +33,14 @@ def call_target(func: cst.CSTNode, place: Place) -> str | None:
     dotted = dotted_name(func)
     if dotted is None:
         return None
-    head, _, rest = dotted.partition(".")
-    if head in ("self", "cls"):
-        if place.class_name and rest and "." not in rest:
-            return f"{place.module}.{place.class_name}.{rest}"
-        return None
-    qualified = place.imports.resolve(func, place.scopes)
-    if qualified is not None:
-        return absolute(qualified, place.module, place.package)
-    if place.imports.is_module_definition(head) and not _is_local(head, place):
-        return f"{place.module}.{dotted}"
-    return None
+    head = dotted.partition(".")[0]
+    resolved = place.imports.resolve(func, place.scopes)
+    defined_here = (
+        resolved is None and place.imports.is_module_definition(head) and not _is_local(head, place)
+    )
+    return qualify_call(
+        dotted, resolved, place.module, place.package, place.class_name, defined_here
+    )
 
 
 def _is_local(name: str, place: Place) -> bool:
