@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 import libcst as cst
 
@@ -153,16 +154,92 @@ def _param_names(params: cst.Parameters) -> Iterable[str]:
             yield star.name.value
 
 
-class ImportTable:
+class Bindings(Protocol):
+    names: set[str]
+    imports: dict[str, str]
+
+
+class NameResolver:
+    """Resolution shared by every tree the project reads (libcst here, ``ast`` for the project
+    index): a function scope's own bindings shadow the module's, which shadow builtins. A
+    subclass says which scopes are functions, how to read one, and how to spell a dotted name."""
+
+    _module: Bindings
+    nested_imports: frozenset[str] | set[str] = frozenset()
+
+    def __init__(self) -> None:
+        self._scopes: dict[int, Bindings] = {}
+
+    def is_function_scope(self, scope: Any) -> bool:
+        raise NotImplementedError
+
+    def _read_function(self, scope: Any) -> Bindings:
+        raise NotImplementedError
+
+    def dotted(self, node: Any) -> str | None:
+        raise NotImplementedError
+
+    @property
+    def module_imports(self) -> dict[str, str]:
+        return self._module.imports
+
+    def bindings_of(self, scope: Any) -> Bindings:
+        """The names a function binds in its own body (read on first use)."""
+        found = self._scopes.get(id(scope))
+        if found is None:
+            found = self._scopes[id(scope)] = self._read_function(scope)
+        return found
+
+    def resolve_name(self, name: str, scopes: Sequence[Any] = ()) -> str | None:
+        """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or None
+        when it is a local variable, a module-level definition or unknown."""
+        if (
+            name not in self._module.imports
+            and name not in _BUILTINS
+            and name not in self.nested_imports
+        ):
+            return None  # nothing of that name was ever imported: local or unknown
+        for scope in reversed(scopes):
+            if not self.is_function_scope(scope):
+                continue  # class bodies do not enclose the functions inside them
+            bindings = self.bindings_of(scope)
+            if name in bindings.imports:
+                return bindings.imports[name]
+            if name in bindings.names:
+                return None
+        if name in self._module.imports:
+            return self._module.imports[name]
+        if name in self._module.names:
+            return None
+        if name in _BUILTINS:
+            return f"builtins.{name}"
+        return None
+
+    def resolve(self, node: Any, scopes: Sequence[Any] = ()) -> str | None:
+        """The qualified name of a Name/Attribute chain (``r.get`` -> ``requests.get``)."""
+        dotted = self.dotted(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        qualified = self.resolve_name(head, scopes)
+        if qualified is None:
+            return None
+        return f"{qualified}.{rest}" if rest else qualified
+
+    def is_module_definition(self, name: str) -> bool:
+        return name in self._module.names
+
+
+class ImportTable(NameResolver):
     """Resolves local names to qualified names for one file."""
 
     def __init__(self, module: cst.Module) -> None:
+        super().__init__()
         self._module = _LocalBindings()
         # Module-level imports may sit below the code that uses them, so the module's own
         # statements are read before the walk; function bodies are read when first asked about.
         for statement in module.body:
             self._read_module_statement(statement)
-        self._scopes: dict[int, _LocalBindings] = {}
         # Names imported inside functions, told by the walk as it meets the imports (before
         # the code that uses them).
         self.nested_imports: set[str] = set()
@@ -189,55 +266,14 @@ class ImportTable:
         else:
             self._module.add_statement(statement)
 
-    @property
-    def module_imports(self) -> dict[str, str]:
-        return self._module.imports
+    def is_function_scope(self, scope: cst.CSTNode) -> bool:
+        return isinstance(scope, (cst.FunctionDef, cst.Lambda))
 
-    def _bindings_of(self, scope: cst.CSTNode) -> _LocalBindings:
-        found = self._scopes.get(id(scope))
-        if found is None:
-            found = _LocalBindings()
-            if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
-                found.names.update(_param_names(scope.params))
-                _scan_scope(scope.body, found)
-            self._scopes[id(scope)] = found
+    def _read_function(self, scope: cst.FunctionDef | cst.Lambda) -> _LocalBindings:
+        found = _LocalBindings()
+        found.names.update(_param_names(scope.params))
+        _scan_scope(scope.body, found)
         return found
 
-    def resolve_name(self, name: str, scopes: Sequence[cst.CSTNode] = ()) -> str | None:
-        """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or None
-        when it is a local variable, a module-level definition or unknown."""
-        if (
-            name not in self._module.imports
-            and name not in _BUILTINS
-            and name not in self.nested_imports
-        ):
-            return None  # nothing of that name was ever imported: local or unknown
-        for scope in reversed(scopes):
-            if not isinstance(scope, (cst.FunctionDef, cst.Lambda)):
-                continue  # class bodies do not enclose the functions inside them
-            bindings = self._bindings_of(scope)
-            if name in bindings.imports:
-                return bindings.imports[name]
-            if name in bindings.names:
-                return None
-        if name in self._module.imports:
-            return self._module.imports[name]
-        if name in self._module.names:
-            return None
-        if name in _BUILTINS:
-            return f"builtins.{name}"
-        return None
-
-    def resolve(self, node: cst.CSTNode, scopes: Sequence[cst.CSTNode] = ()) -> str | None:
-        """The qualified name of a Name/Attribute chain (``r.get`` -> ``requests.get``)."""
-        dotted = dotted_name(node)
-        if dotted is None:
-            return None
-        head, _, rest = dotted.partition(".")
-        qualified = self.resolve_name(head, scopes)
-        if qualified is None:
-            return None
-        return f"{qualified}.{rest}" if rest else qualified
-
-    def is_module_definition(self, name: str) -> bool:
-        return name in self._module.names
+    def dotted(self, node: cst.CSTNode) -> str | None:
+        return dotted_name(node)

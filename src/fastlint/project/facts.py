@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from fastlint.project.imports import ModuleImports, children, dotted_name
-from fastlint.project.modules import absolute, is_package, qualify_call
+from fastlint.project.modules import absolute, is_package
+from fastlint.project.targets import Place, call_target
 from fastlint.rules.async_.blocking_table import CLIENTS_BY_CONSTRUCTOR
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -59,37 +60,6 @@ class ModuleFacts:
     made_by: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-@dataclass
-class _Place:
-    """Where a call is: its module, enclosing class and function, for resolving its target."""
-
-    module: str
-    package: bool
-    imports: ModuleImports
-    scopes: Sequence[ast.AST]
-    class_name: str | None = None
-
-
-def _call_target(func: ast.AST, place: _Place) -> str | None:
-    """The qualified name a call's function expression refers to, or None (a local, an
-    attribute of an object, a lambda...)."""
-    dotted = dotted_name(func)
-    if dotted is None:
-        return None
-    head = dotted.partition(".")[0]
-    resolved = place.imports.resolve(func, place.scopes)
-    defined_here = (
-        resolved is None and place.imports.is_module_definition(head) and not _is_local(head, place)
-    )
-    return qualify_call(
-        dotted, resolved, place.module, place.package, place.class_name, defined_here
-    )
-
-
-def _is_local(name: str, place: _Place) -> bool:
-    return any(name in place.imports.bindings_of(scope).names for scope in place.scopes)
-
-
 def _decorators_transparent(node: ast.FunctionDef) -> bool:
     for expression in node.decorator_list:
         if type(expression) is ast.Call:
@@ -107,7 +77,7 @@ def _is_context_manager(node: ast.FunctionDef) -> bool:
     )
 
 
-def _body_nodes(node: ast.FunctionDef, place: _Place) -> Iterator[ast.AST]:
+def _body_nodes(node: ast.FunctionDef, place: Place) -> Iterator[ast.AST]:
     """Calls, assignments, ``with`` items and yields of a body in source order, not entering
     nested scopes nor the body of a first-use initialization (``if _registry is None: ...``)."""
     stack: list[ast.AST] = list(reversed(node.body))
@@ -124,7 +94,7 @@ def _body_nodes(node: ast.FunctionDef, place: _Place) -> Iterator[ast.AST]:
         stack.extend(reversed(children(current)))
 
 
-def _is_first_use(test: ast.expr, place: _Place) -> bool:
+def _is_first_use(test: ast.expr, place: Place) -> bool:
     """``if _cache is None:`` / ``if not self._loaded:`` on a module global or an attribute of
     ``self``: the body runs once per process or object, a cost paid once, not per request."""
     if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
@@ -146,7 +116,7 @@ def _is_first_use(test: ast.expr, place: _Place) -> bool:
     return bool(head) and not rest and _is_global(head, place)
 
 
-def _is_global(name: str, place: _Place) -> bool:
+def _is_global(name: str, place: Place) -> bool:
     """A module-level name (assigned or imported there; ``global`` makes the function's own
     assignments to it module-level too)."""
     return place.imports.is_module_definition(name) or name in place.imports.module_imports
@@ -155,7 +125,7 @@ def _is_global(name: str, place: _Place) -> bool:
 class _Clients:
     """Names bound to blocking clients in a module and in the function being read."""
 
-    def __init__(self, place: _Place, names: dict[str, str] | None = None) -> None:
+    def __init__(self, place: Place, names: dict[str, str] | None = None) -> None:
         self.place = place
         self.names: dict[str, str] = dict(names or {})
 
@@ -188,7 +158,7 @@ class _Clients:
 
 
 def _function_calls(
-    node: ast.FunctionDef, place: _Place, module_clients: _Clients
+    node: ast.FunctionDef, place: Place, module_clients: _Clients
 ) -> list[CallSite] | None:
     """The calls a function makes, or None for a generator: calling one runs nothing (and a
     sync iterator handed to ``StreamingResponse`` is iterated in a worker thread)."""
@@ -211,14 +181,14 @@ def _function_calls(
     return calls
 
 
-def _call_site(node: ast.Call, place: _Place, clients: _Clients) -> CallSite | None:
+def _call_site(node: ast.Call, place: Place, clients: _Clients) -> CallSite | None:
     func = node.func
     shown = dotted_name(func)
     if type(func) is ast.Attribute:
         label = clients.kind_of(func.value)
         if label is not None:
             return CallSite(f"client:{label}:{func.attr}", shown or func.attr, node.lineno)
-    target = _call_target(func, place)
+    target = call_target(func, place)
     if target is None or shown is None:
         return None
     return CallSite(target, shown, node.lineno)
@@ -250,7 +220,7 @@ class _Reader:
     def __init__(self, facts: ModuleFacts, imports: ModuleImports) -> None:
         self.facts = facts
         self.imports = imports
-        self.place = _Place(facts.name, is_package(facts.path), imports, ())
+        self.place = Place(facts.name, is_package(facts.path), imports, ())
         self.clients = _Clients(self.place)
 
     def read(self, statements: Iterable[ast.stmt], prefix: str) -> None:
@@ -318,7 +288,7 @@ class _Reader:
         if type(node) is not ast.FunctionDef or not _decorators_transparent(node):
             return
         class_name = prefix[:-1] or None
-        place = _Place(self.facts.name, self.place.package, self.imports, (node,), class_name)
+        place = Place(self.facts.name, self.place.package, self.imports, (node,), class_name)
         calls = _function_calls(node, place, self.clients)
         name = f"{prefix}{node.name}"
         if calls is not None:

@@ -10,10 +10,10 @@ it about imports inside functions.
 from __future__ import annotations
 
 import ast
-import builtins
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
-_BUILTINS = frozenset(dir(builtins))
+from fastlint.engine.imports import NameResolver
+
 _NAMED_CONSTANTS = (None, True, False)
 _TRY_STAR: type = getattr(ast, "TryStar", ast.Try)  # Python 3.11+
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -161,15 +161,15 @@ def _param_names(args: ast.arguments) -> Iterator[str]:
             yield star.arg
 
 
-class ModuleImports:
+class ModuleImports(NameResolver):
     """Resolves local names to qualified names for one module's ``ast`` tree."""
 
     def __init__(self, module: ast.Module) -> None:
+        super().__init__()
         self._module = _LocalBindings()
         # Module-level imports may sit below the code that uses them: read them all first.
         for statement in module.body:
             self._read_module_statement(statement)
-        self._scopes: dict[int, _LocalBindings] = {}
 
     def _read_module_statement(self, statement: ast.stmt) -> None:
         """``try: import ujson as json`` / ``if TYPE_CHECKING:`` blocks count, as in the
@@ -194,49 +194,15 @@ class ModuleImports:
             for inner in body:
                 self._read_module_statement(inner)
 
-    @property
-    def module_imports(self) -> dict[str, str]:
-        return self._module.imports
+    def is_function_scope(self, scope: ast.AST) -> bool:
+        return isinstance(scope, _FUNCTION_SCOPES)
 
-    def bindings_of(self, scope: ast.AST) -> _LocalBindings:
-        found = self._scopes.get(id(scope))
-        if found is None:
-            found = _LocalBindings()
-            if isinstance(scope, _FUNCTION_SCOPES):
-                found.names.update(_param_names(scope.args))
-                _scan_scope(scope.body if isinstance(scope.body, list) else [], found)
-            self._scopes[id(scope)] = found
+    def _read_function(self, scope: ast.AST) -> _LocalBindings:
+        found = _LocalBindings()
+        if isinstance(scope, _FUNCTION_SCOPES):
+            found.names.update(_param_names(scope.args))
+            _scan_scope(scope.body if isinstance(scope.body, list) else [], found)
         return found
 
-    def resolve_name(self, name: str, scopes: Sequence[ast.AST] = ()) -> str | None:
-        """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or
-        None when it is a local variable, a module-level definition or unknown."""
-        if name not in self._module.imports and name not in _BUILTINS:
-            return None  # nothing of that name was imported: local or unknown
-        for scope in reversed(scopes):
-            if not isinstance(scope, _FUNCTION_SCOPES):
-                continue  # class bodies do not enclose the functions inside them
-            bindings = self.bindings_of(scope)
-            if name in bindings.imports:
-                return bindings.imports[name]
-            if name in bindings.names:
-                return None
-        if name in self._module.imports:
-            return self._module.imports[name]
-        if name in self._module.names:
-            return None
-        return f"builtins.{name}"
-
-    def resolve(self, node: ast.AST, scopes: Sequence[ast.AST] = ()) -> str | None:
-        """The qualified name of a Name/Attribute chain (``r.get`` -> ``requests.get``)."""
-        dotted = dotted_name(node)
-        if dotted is None:
-            return None
-        head, _, rest = dotted.partition(".")
-        qualified = self.resolve_name(head, scopes)
-        if qualified is None:
-            return None
-        return f"{qualified}.{rest}" if rest else qualified
-
-    def is_module_definition(self, name: str) -> bool:
-        return name in self._module.names
+    def dotted(self, node: ast.AST) -> str | None:
+        return dotted_name(node)

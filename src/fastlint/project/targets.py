@@ -1,18 +1,16 @@
-"""Call targets in the file being linted, from the libcst tree the linter walks (FST102).
+"""Call targets: the qualified name a call in some function refers to.
 
-The index's facts come from ``ast``; this resolves a call met during the lint walk, through the
-engine's import table (which also knows the imports inside functions the walk has passed), to
-the qualified name the index answers for.
+One rule for both trees the project reads: the libcst tree the lint walk is in (FST102 at its
+call sites, through the engine's import table) and the ``ast`` trees of the index's facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import libcst as cst
-
-from fastlint.engine.imports import ImportTable, dotted_name
+from fastlint.engine.imports import NameResolver
 from fastlint.project.modules import qualify_call
 
 
@@ -22,15 +20,15 @@ class Place:
 
     module: str
     package: bool
-    imports: ImportTable
-    scopes: Sequence[cst.CSTNode]
+    imports: NameResolver
+    scopes: Sequence[Any]
     class_name: str | None = None
 
 
-def call_target(func: cst.CSTNode, place: Place) -> str | None:
+def call_target(func: Any, place: Place) -> str | None:
     """The qualified name a call's function expression refers to, or None (a local, an
     attribute of an object, a lambda...)."""
-    dotted = dotted_name(func)
+    dotted = place.imports.dotted(func)
     if dotted is None:
         return None
     head = dotted.partition(".")[0]
@@ -44,8 +42,8 @@ def call_target(func: cst.CSTNode, place: Place) -> str | None:
 
 
 def _is_local(name: str, place: Place) -> bool:
-    for scope in place.scopes:
-        if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
-            if name in place.imports._bindings_of(scope).names:
-                return True
-    return False
+    imports = place.imports
+    return any(
+        imports.is_function_scope(scope) and name in imports.bindings_of(scope).names
+        for scope in place.scopes
+    )
