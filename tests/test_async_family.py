@@ -13,8 +13,8 @@ import pytest
 
 from fastlint.config.settings import build_settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.discovery import discover
-from fastlint.engine.runner import lint_files
+from fastlint.run.discovery import discover
+from fastlint.run.runner import lint_files
 
 APP = Path(__file__).resolve().parent.parent / "fixtures" / "async_app"
 

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from fastlint.config.settings import Settings, build_settings
-from fastlint.engine.cache import CACHE_DIR_NAME, Cache, default_cache_dir
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.linter import Linter
-from fastlint.engine.runner import FileLinter, lint_files
 from fastlint.frontends.cli import cli
 from fastlint.rules import ALL_RULES
+from fastlint.run.cache import CACHE_DIR_NAME, Cache, default_cache_dir
+from fastlint.run.runner import FileLinter, lint_files
 
 PROJECT_RULES = {rule.code for rule in ALL_RULES if getattr(rule, "needs_project", False)}
 

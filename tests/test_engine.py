@@ -9,8 +9,8 @@ import pytest
 
 from fastlint.engine.imports import ImportTable
 from fastlint.engine.linter import Linter
+from fastlint.engine.rule import Rule
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
-from fastlint.rules.base import Rule
 
 DEFAULT = [rule for rule in ALL_RULES if rule.default_enabled]
 

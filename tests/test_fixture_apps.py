@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from fastlint.config.settings import build_settings
-from fastlint.engine.discovery import discover
-from fastlint.engine.runner import lint_files
+from fastlint.run.discovery import discover
+from fastlint.run.runner import lint_files
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

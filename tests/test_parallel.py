@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from fastlint.config.settings import Settings, build_settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.parallel import Plan, Task, make_chunks
-from fastlint.engine.runner import MIN_PARALLEL_FILES, FileLinter, lint_files
 from fastlint.frontends.cli import cli
+from fastlint.run.parallel import Plan, Task, make_chunks
+from fastlint.run.runner import MIN_PARALLEL_FILES, FileLinter, lint_files
 
 SOURCES = (
     "import time\n\n\nasync def handler():\n    time.sleep(1)\n",

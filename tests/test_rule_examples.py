@@ -6,8 +6,8 @@ import pytest
 
 from fastlint.config.settings import all_options
 from fastlint.engine.linter import Linter
+from fastlint.engine.rule import Invalid, Rule, Valid
 from fastlint.rules import ALL_RULES
-from fastlint.rules.base import Invalid, Rule, Valid
 
 VALID = [
     pytest.param(rule, example, id=f"{rule.code}-valid-{index}")

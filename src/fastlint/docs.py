@@ -10,8 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from fastlint.engine.rule import FIX_NONE, Rule
 from fastlint.rules import ALL_RULES
-from fastlint.rules.base import FIX_NONE, Rule
 
 TABLE_START = "<!-- rules:start -->"
 TABLE_END = "<!-- rules:end -->"

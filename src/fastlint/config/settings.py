@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fastlint import __version__
+from fastlint.engine.rule import Option, Rule
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
-from fastlint.rules.base import Option, Rule
 
 if sys.version_info >= (3, 11):
     import tomllib

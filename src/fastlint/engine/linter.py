@@ -16,9 +16,9 @@ from fastlint.engine.context import Context
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.locate import locate
 from fastlint.engine.noqa import file_is_exempt, is_suppressed
+from fastlint.engine.rule import Rule
 from fastlint.engine.source import decode
 from fastlint.engine.walker import Walker
-from fastlint.rules.base import Rule
 
 if TYPE_CHECKING:
     from fastlint.project.index import ProjectIndex

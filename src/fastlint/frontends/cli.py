@@ -11,13 +11,13 @@ import click
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.docs import default_label, fix_label, rule_page
-from fastlint.engine.cache import Cache, default_cache_dir
-from fastlint.engine.discovery import discover
-from fastlint.engine.runner import cpu_count, lint_files, tune_gc_for_batch
 from fastlint.frontends.formats import FORMATS
 from fastlint.frontends.progress import Progress
 from fastlint.frontends.reporting import ReportOptions, report
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
+from fastlint.run.cache import Cache, default_cache_dir
+from fastlint.run.discovery import discover
+from fastlint.run.runner import cpu_count, lint_files, tune_gc_for_batch
 
 
 def _split(values: Sequence[str]) -> list[str]:

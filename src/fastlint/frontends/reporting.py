@@ -11,10 +11,10 @@ import click
 
 from fastlint.config.settings import ConfigError
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.runner import display_path
 from fastlint.frontends.add_noqa import add_noqa
 from fastlint.frontends.baseline import filter_baseline, write_baseline
 from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines, format_statistics
+from fastlint.run.runner import display_path
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from fastlint.knowledge.blocking import CLIENTS_BY_CONSTRUCTOR
 from fastlint.project.imports import ModuleImports, children, dotted_name
 from fastlint.project.modules import absolute, is_package
 from fastlint.project.targets import Place, call_target
-from fastlint.rules.async_.blocking_table import CLIENTS_BY_CONSTRUCTOR
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastlint.engine.source import decode
+from fastlint.knowledge.blocking import BLOCKING_CALLS, CLIENTS_BY_LABEL, THREAD
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
 from fastlint.project.modules import ModuleFinder, module_name, package_root
-from fastlint.rules.async_.blocking_table import BLOCKING_CALLS, CLIENTS_BY_LABEL, THREAD
 
 if TYPE_CHECKING:
-    from fastlint.rules.base import Rule
+    from fastlint.engine.rule import Rule
 
 _MAX_ALIAS_HOPS = 8
 

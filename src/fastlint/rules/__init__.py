@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from fastlint.engine.rule import Rule
 from fastlint.rules.api.response_model import MissingResponseModel
 from fastlint.rules.async_.blocking_call import BlockingCallInAsync
 from fastlint.rules.async_.dangling_task import DanglingTask
 from fastlint.rules.async_.sequential_awaits import SequentialAwaitsInLoop
 from fastlint.rules.async_.sync_route import SyncRouteHandler
 from fastlint.rules.async_.transitive_blocking import TransitiveBlockingCall
-from fastlint.rules.base import Rule
 from fastlint.rules.core.engine_rules import InternalErrorRule, SyntaxErrorRule
 from fastlint.rules.db.missing_await import MissingAwaitOnAsyncSession
 from fastlint.rules.db.sync_orm import SyncOrmInAsync

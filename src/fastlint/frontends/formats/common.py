@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.rule import Rule
 from fastlint.engine.source import decode
 from fastlint.rules import RULES_BY_CODE
-from fastlint.rules.base import Rule
 
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 

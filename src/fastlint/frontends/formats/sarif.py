@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from fastlint import __version__
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.rule import Rule
 from fastlint.frontends.formats.common import OutputContext, fingerprints, posix
 from fastlint.rules import ALL_RULES
-from fastlint.rules.base import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/fastlint/fastlint"

@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.rule import FIX_NONE, FIX_SAFE
 from fastlint.frontends.formats.common import OutputContext, rule_of
-from fastlint.rules.base import FIX_NONE, FIX_SAFE
 
 
 def _line(d: Diagnostic) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastlint.rules.base import Invalid, Rule, Valid
+from fastlint.engine.rule import Invalid, Rule, Valid
 
 _APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 

@@ -6,14 +6,14 @@ import libcst as cst
 
 from fastlint.engine.context import Context
 from fastlint.engine.imports import dotted_name
-from fastlint.rules.async_.blocking_table import (
+from fastlint.engine.rule import FIX_UNSAFE, Invalid, Option, Rule, Valid
+from fastlint.knowledge.blocking import (
     BLOCKING_CALLS,
     CLIENTS_BY_CONSTRUCTOR,
     CLIENTS_BY_LABEL,
     THREAD,
     ClientKind,
 )
-from fastlint.rules.base import FIX_UNSAFE, Invalid, Option, Rule, Valid
 
 _MODULE = 0
 

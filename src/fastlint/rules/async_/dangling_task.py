@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastlint.engine.context import Context
 from fastlint.engine.imports import dotted_name
-from fastlint.rules.base import Invalid, Rule, Valid
+from fastlint.engine.rule import Invalid, Rule, Valid
 
 _TASK_FUNCTIONS = frozenset(
     {

@@ -9,8 +9,8 @@ import libcst as cst
 
 from fastlint.engine.context import Context
 from fastlint.engine.imports import dotted_name
+from fastlint.engine.rule import Invalid, Rule, Valid
 from fastlint.engine.walker import iter_children
-from fastlint.rules.base import Invalid, Rule, Valid
 
 # Receivers and arguments that name one shared resource: awaits on it cannot run concurrently.
 _SHARED = re.compile(

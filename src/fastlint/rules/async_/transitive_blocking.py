@@ -9,8 +9,8 @@ import libcst as cst
 
 from fastlint.engine.context import Context
 from fastlint.engine.imports import ImportTable, dotted_name
+from fastlint.engine.rule import Invalid, Rule, Valid
 from fastlint.rules.async_.blocking_call import BlockingCallInAsync
-from fastlint.rules.base import Invalid, Rule, Valid
 
 if TYPE_CHECKING:  # imported when first used: the project package reads the rules' tables
     from fastlint.project.index import BlockingAnalysis, Link

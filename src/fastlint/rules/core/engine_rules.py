@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastlint.rules.base import Invalid, Rule, Valid
+from fastlint.engine.rule import Invalid, Rule, Valid
 
 
 class SyntaxErrorRule(Rule):

@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastlint.engine.context import Context
 from fastlint.engine.imports import dotted_name
-from fastlint.rules.base import FIX_UNSAFE, Invalid, Rule, Valid
+from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
 from fastlint.rules.db.sessions import (
     ASYNC_CONNECTION,
     ASYNC_ENGINE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastlint.rules.base import Invalid, Option, Rule, Valid
+from fastlint.engine.rule import Invalid, Option, Rule, Valid
 
 
 def _body(lines: int) -> str:

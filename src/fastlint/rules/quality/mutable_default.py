@@ -7,7 +7,7 @@ import libcst as cst
 from fastlint.engine.context import Context
 from fastlint.engine.fastapi_model import declaration_name
 from fastlint.engine.imports import dotted_name
-from fastlint.rules.base import FIX_UNSAFE, Invalid, Rule, Valid
+from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
 
 _MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
 _MUTABLE_CALLS = frozenset(

@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fastlint.config.settings import Settings
-from fastlint.engine.cache import Cache, content_hash
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.linter import INTERNAL_ERROR, Linter
+from fastlint.engine.rule import Rule
 from fastlint.project import ProjectIndex, project_for
-from fastlint.rules.base import Rule
+from fastlint.run.cache import Cache, content_hash
 
 # The hash of the content linted (None when unreadable) and its diagnostics.
 Result = tuple[str | None, list[Diagnostic]]
@@ -106,7 +106,7 @@ def lint_files(
         _notify(on_file, files[index])
 
     if jobs > 1 and len(todo) >= MIN_PARALLEL_FILES:
-        from fastlint.engine.parallel import lint_in_workers  # imports multiprocessing
+        from fastlint.run.parallel import lint_in_workers  # imports multiprocessing
 
         tasks = [(index, str(files[index]), shown[index], _size(files[index])) for index in todo]
         lint_in_workers(tasks, settings, jobs, done)  # forked workers inherit the index

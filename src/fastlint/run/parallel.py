@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fastlint.config.settings import Settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.runner import (
+from fastlint.run.runner import (
     FileLinter,
     Result,
     engine_error,
