@@ -11,9 +11,13 @@ from click.testing import CliRunner
 from sarif_pydantic import Sarif
 
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.rule import FIX_NONE, Rule
 from fastlint.frontends.cli import cli
-from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines
-from fastlint.rules import ALL_RULES
+from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines, format_statistics
+from fastlint.frontends.formats.common import category_of
+from fastlint.frontends.formats.machine import code_climate_category, severity
+from fastlint.frontends.formats.sarif import level
+from fastlint.rules import ALL_RULES, RULES_BY_CODE
 
 SOURCE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n    time.sleep(1)\n"
 OTHER = "x = 1\n"
@@ -49,7 +53,7 @@ def test_full_shows_the_line_a_caret_under_the_span_and_the_fix_hint() -> None:
     assert lines[0] == "app/views.py:5:5: FST101 `time.sleep()` blocks % the loop"
     source_at = lines.index("5 |     time.sleep(1)")
     assert lines[source_at + 1] == "  |     ^^^^^^^^^^^^^ FST101"
-    assert any(line.startswith("  = fix: an unsafe automatic fix") for line in lines)
+    assert "  = fix: no automatic fix" in lines  # FST101 has none yet: the hint says so
     assert any(line.startswith("  = docs: https://") for line in lines)
     assert lines[-1] == "Found 1 error."
 
@@ -195,3 +199,54 @@ def test_quiet_full_has_no_summary(project: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "--isolated", "-q", "--output-format", "full"])
     assert result.exit_code == 1 and "Found" not in result.output
     assert "^^^^^^^^^^^^^ FST101" in result.output
+
+
+def test_statistics_and_full_hint_tell_the_truth_about_fixes() -> None:
+    # No rule has an automatic fix until `--fix` exists: nothing is marked fixable.
+    assert all(rule.fix == FIX_NONE for rule in ALL_RULES)
+    found = [
+        Diagnostic("a.py", row, 1, rule.code, "m", row, 2) for row, rule in enumerate(ALL_RULES, 1)
+    ]
+    assert "[*]" not in format_statistics(found)
+    full = FORMATS["full"](found, OutputContext(sources=SourceLines({})))
+    assert "automatic fix exists" not in full
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
+def test_format_severities_follow_the_rule_category(rule: type[Rule]) -> None:
+    assert category_of(rule.code) == rule.category
+    engine, security = rule.category == "engine", rule.category == "security"
+    assert severity(rule.code) == ("blocker" if engine else "critical" if security else "major")
+    assert code_climate_category(rule.code) == ("Security" if security else "Bug Risk")
+    assert level(rule.code) == ("error" if engine or security else "warning")
+
+
+def test_formats_read_the_category_not_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    class LeakedSecret(Rule):  # a security rule whose code is outside FST4xx still counts
+        code = "FST999"
+        name = "leaked-secret"
+        category = "security"
+
+    monkeypatch.setitem(RULES_BY_CODE, "FST999", LeakedSecret)
+    assert severity("FST999") == "critical" and level("FST999") == "error"
+    assert code_climate_category("FST999") == "Security"
+
+
+def test_an_unknown_code_gets_the_plain_defaults() -> None:
+    # a code no rule reports (a stale baseline entry, a code of another tool)
+    assert category_of("FST498") is None and category_of("E501") is None
+    assert severity("FST498") == "major" and code_climate_category("FST498") == "Bug Risk"
+    assert level("FST498") == "warning"
+    unknown = Diagnostic("a.py", 1, 1, "FST498", "m", 1, 2)
+    data = json.loads(FORMATS["sarif"]([unknown], OutputContext(sources=SourceLines({}))))
+    (result,) = data["runs"][0]["results"]
+    assert result["level"] == "warning" and "ruleIndex" not in result
+    full = FORMATS["full"]([unknown], OutputContext(sources=SourceLines({})))
+    assert full.startswith("a.py:1:1: FST498 m\n") and "fix" not in full
+
+
+def test_sarif_rule_tags_carry_the_category() -> None:
+    data = json.loads(render("sarif"))
+    for descriptor in data["runs"][0]["tool"]["driver"]["rules"]:
+        rule = RULES_BY_CODE[descriptor["id"]]
+        assert descriptor["properties"]["tags"][:2] == ["fastapi", rule.category]

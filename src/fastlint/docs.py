@@ -31,6 +31,7 @@ def rule_page(rule: type[Rule]) -> str:
         "",
         f"{rule.summary}.",
         "",
+        f"- Category: **{rule.category}**",
         f"- Default: **{default_label(rule)}**",
         f"- Fix: **{fix_label(rule)}**",
         "",

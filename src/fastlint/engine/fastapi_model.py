@@ -54,26 +54,9 @@ class Route:
     decorator: cst.Decorator
     call: cst.Call
     owner: str
-    owner_kind: str  # "app" or "router"
     method: str  # "get", ..., "api_route", "websocket"
     path: str | None
     keywords: dict[str, cst.Arg] = field(default_factory=dict)
-
-    @property
-    def http_methods(self) -> tuple[str, ...]:
-        """Upper-case HTTP methods served (``api_route`` reads its ``methods=``)."""
-        if self.method == "websocket":
-            return ()
-        if self.method != "api_route":
-            return (self.method.upper(),)
-        methods = self.keywords.get("methods")
-        if methods is None or not isinstance(methods.value, (cst.List, cst.Tuple, cst.Set)):
-            return ("GET",)
-        found = []
-        for element in methods.value.elements:
-            if isinstance(element.value, cst.SimpleString):
-                found.append(str(element.value.evaluated_value).upper())
-        return tuple(found)
 
 
 def string_value(node: cst.CSTNode | None) -> str | None:
@@ -192,15 +175,11 @@ class FastAPIModel:
         owner = dotted_name(call.func.value)
         if owner is None:
             return None
-        if owner in self.apps:
-            kind = "app"
-        elif owner in self.routers:
-            kind = "router"
-        else:
+        if owner not in self.apps and owner not in self.routers:
             return None
         keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
         path_arg = keywords.get("path")
         if path_arg is None and call.args and call.args[0].keyword is None:
             path_arg = call.args[0]
         path = string_value(path_arg.value) if path_arg is not None else None
-        return Route(node, decorator, call, owner, kind, method, path, keywords)
+        return Route(node, decorator, call, owner, method, path, keywords)

@@ -19,6 +19,20 @@ FIX_NONE = "none"
 FIX_SAFE = "safe"
 FIX_UNSAFE = "unsafe"
 
+# What a rule is about, one per code family of the rule catalog (FST0xx ... FST7xx). The output
+# formats read it (SARIF tags and levels, GitLab categories and severities) instead of code
+# prefixes.
+CATEGORIES: dict[str, str] = {
+    "engine": "FST0",  # syntax and internal errors: the file was not (fully) checked
+    "async": "FST1",
+    "api": "FST2",
+    "database": "FST3",
+    "security": "FST4",
+    "quality": "FST5",
+    "pydantic": "FST6",
+    "architecture": "FST7",
+}
+
 
 @dataclass(frozen=True)
 class Option:
@@ -59,7 +73,8 @@ class Valid:
 
 @dataclass(frozen=True)
 class Invalid:
-    """Code the rule must report exactly once, at ``line``:``column`` (1-based)."""
+    """Code the rule must report exactly once, at ``line``:``column`` (1-based), with a message
+    that contains ``message_contains`` (required: every example pins what the user reads)."""
 
     code: str
     line: int
@@ -77,16 +92,29 @@ class Rule:
     summary: ClassVar[str]  # one line for the rule table
     message: ClassVar[str]  # default message; says what to do instead
     docs: ClassVar[str]  # markdown: what it does, why, example, fix
+    category: ClassVar[str]  # a key of ``CATEGORIES``
     default_enabled: ClassVar[bool] = True
-    fix: ClassVar[str] = FIX_NONE
+    fix: ClassVar[str] = FIX_NONE  # what ``--fix`` can do today, not what is planned
     options: ClassVar[tuple[Option, ...]] = ()
     # The rule cannot fire unless one of these strings occurs in the file (an exact
     # pre-filter, used to skip the rule on files that cannot match).
     requires_text: ClassVar[tuple[str, ...]] = ()
     # The rule reads the project index (``ctx.project``), built once per run from every file.
     needs_project: ClassVar[bool] = False
+    # The rule asks ``ctx.kind_of``/``ctx.callee`` about values: the engine feeds the semantic
+    # model the file's assignments while it walks (skipped when no active rule asks).
+    needs_values: ClassVar[bool] = False
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        category = cls.__dict__.get("category")
+        if category is not None and category not in CATEGORIES:
+            known = ", ".join(CATEGORIES)
+            raise TypeError(f"{cls.__name__}.category is {category!r}; use one of: {known}")
+        if cls.__dict__.get("fix", FIX_NONE) not in (FIX_NONE, FIX_SAFE, FIX_UNSAFE):
+            raise TypeError(f"{cls.__name__}.fix is {cls.__dict__['fix']!r}")
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

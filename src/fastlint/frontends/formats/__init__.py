@@ -17,7 +17,6 @@ from fastlint.frontends.formats.machine import (
     format_json,
     format_json_lines,
     format_junit,
-    json_record,
 )
 from fastlint.frontends.formats.sarif import format_sarif
 from fastlint.frontends.formats.text import (
@@ -25,7 +24,6 @@ from fastlint.frontends.formats.text import (
     format_full,
     format_statistics,
     format_text,
-    summary,
 )
 
 
@@ -53,6 +51,4 @@ __all__ = [
     "OutputContext",
     "SourceLines",
     "format_statistics",
-    "json_record",
-    "summary",
 ]

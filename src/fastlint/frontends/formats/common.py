@@ -59,6 +59,13 @@ def rule_of(code: str) -> type[Rule] | None:
     return RULES_BY_CODE.get(code)
 
 
+def category_of(code: str) -> str | None:
+    """The category of the rule that reports ``code`` (see ``engine.rule.CATEGORIES``); None
+    for a code fastlint does not know (a stale baseline entry, another tool's code)."""
+    rule = rule_of(code)
+    return rule.category if rule is not None else None
+
+
 def url_of(code: str) -> str | None:
     rule = rule_of(code)
     return rule.url() if rule is not None else None

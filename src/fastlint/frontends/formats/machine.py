@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.frontends.formats.common import OutputContext, fingerprints, posix, url_of
+from fastlint.frontends.formats.common import (
+    OutputContext,
+    category_of,
+    fingerprints,
+    posix,
+    url_of,
+)
 
 
 def json_record(d: Diagnostic) -> dict[str, Any]:
@@ -66,14 +72,20 @@ def format_github(diagnostics: Sequence[Diagnostic], context: OutputContext | No
     return "".join(line + "\n" for line in lines)
 
 
+# Code Climate severity by rule category: a file the engine could not check (it does not parse,
+# or a rule crashed on it) blocks; security findings are critical; everything else, and a code
+# fastlint does not know, is major.
+_SEVERITY = {"engine": "blocker", "security": "critical"}
+# Code Climate categories (https://github.com/codeclimate/platform/blob/master/spec/analyzers/SPEC.md).
+_CODE_CLIMATE_CATEGORY = {"security": "Security"}
+
+
 def severity(code: str) -> str:
-    """Code Climate severity: a file that does not parse blocks; security findings are
-    critical; everything else is major."""
-    if code == "FST000":
-        return "blocker"
-    if code.startswith("FST4"):
-        return "critical"
-    return "major"
+    return _SEVERITY.get(category_of(code) or "", "major")
+
+
+def code_climate_category(code: str) -> str:
+    return _CODE_CLIMATE_CATEGORY.get(category_of(code) or "", "Bug Risk")
 
 
 def format_gitlab(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
@@ -91,7 +103,7 @@ def format_gitlab(diagnostics: Sequence[Diagnostic], context: OutputContext | No
                 "type": "issue",
                 "check_name": d.code,
                 "description": f"{d.code}: {d.message}",
-                "categories": ["Security" if d.code.startswith("FST4") else "Bug Risk"],
+                "categories": [code_climate_category(d.code)],
                 "severity": severity(d.code),
                 "fingerprint": fingerprint,
                 "location": {

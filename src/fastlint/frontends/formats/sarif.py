@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastlint import __version__
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.rule import Rule
-from fastlint.frontends.formats.common import OutputContext, fingerprints, posix
+from fastlint.frontends.formats.common import OutputContext, category_of, fingerprints, posix
 from fastlint.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -20,14 +20,22 @@ INFORMATION_URI = "https://github.com/fastlint/fastlint"
 SRCROOT = "%SRCROOT%"
 
 
+# Rule categories whose findings are errors: the engine's (the file was not fully checked) and
+# security findings. Everything else, and a code fastlint does not know, is a warning.
+_ERROR_CATEGORIES = frozenset({"engine", "security"})
+
+
 def level(code: str) -> str:
-    return "error" if code in ("FST000", "FST001") or code.startswith("FST4") else "warning"
+    return "error" if category_of(code) in _ERROR_CATEGORIES else "warning"
 
 
 def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
-    tags = ["fastapi", "security" if rule.code.startswith("FST4") else "maintainability"]
+    security = rule.category == "security"
+    # GitHub code scanning shows the tags; "security" (with a security-severity) files the
+    # alert under security, anything else under maintainability.
+    tags = ["fastapi", rule.category] if security else ["fastapi", rule.category, "maintainability"]
     properties: dict[str, Any] = {"tags": tags, "precision": "high"}
-    if rule.code.startswith("FST4"):
+    if security:
         properties["security-severity"] = "7.0"
     return {
         "id": rule.code,

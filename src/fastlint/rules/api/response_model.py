@@ -12,6 +12,7 @@ _APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 class MissingResponseModel(Rule):
     code = "FST201"
     name = "missing-response-model"
+    category = "api"
     summary = "A route with neither `response_model=` nor a return annotation"
     message = (
         "Route declares no response model; add a return annotation with a Pydantic model "

@@ -54,6 +54,7 @@ def _target_names(target: cst.BaseAssignTargetExpression) -> set[str]:
 class SequentialAwaitsInLoop(Rule):
     code = "FST104"
     name = "sequential-awaits-in-loop"
+    category = "async"
     summary = "Independent `await`s one after another in a `for` loop (use `gather`/`TaskGroup`)"
     message = (
         "Each iteration waits for the previous one; run the independent calls concurrently with "

@@ -12,6 +12,7 @@ _APP = "from fastapi import FastAPI, APIRouter\napp = FastAPI()\nrouter = APIRou
 class SyncRouteHandler(Rule):
     code = "FST103"
     name = "sync-route-handler"
+    category = "async"
     summary = "A route handler declared with `def` instead of `async def`"
     message = (
         "Route handler is a sync `def` and runs in FastAPI's thread pool; declare it `async def` "

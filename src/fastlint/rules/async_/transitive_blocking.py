@@ -38,6 +38,7 @@ def describe(called: str, chain: list[Link]) -> str:
 class TransitiveBlockingCall(Rule):
     code = "FST102"
     name = "transitive-blocking-call"
+    category = "async"
     summary = "`async def` calls a project function that blocks (through any chain of sync calls)"
     message = (
         "Call of a sync function that blocks the event loop; use `await asyncio.to_thread(...)`"

@@ -8,6 +8,7 @@ from fastlint.engine.rule import Invalid, Rule, Valid
 class SyntaxErrorRule(Rule):
     code = "FST000"
     name = "syntax-error"
+    category = "engine"
     summary = "The file does not parse; the other files are still linted"
     message = "SyntaxError: the file does not parse"
     docs = """
@@ -37,6 +38,7 @@ libcst cannot parse, exclude it with `extend-exclude`.
 class InternalErrorRule(Rule):
     code = "FST001"
     name = "internal-error"
+    category = "engine"
     summary = "A rule crashed on this file; the other rules and files still ran"
     message = "Internal error: a rule crashed on this file"
     docs = """

@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastlint.engine.context import Context
 from fastlint.engine.imports import dotted_name
-from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
+from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
 from fastlint.rules.db.sessions import (
     ASYNC_CONNECTION,
     ASYNC_ENGINE,
@@ -67,7 +67,8 @@ class MissingAwaitOnAsyncSession(Rule):
     name = "missing-await-on-async-session"
     summary = "A coroutine method of an `AsyncSession`/`AsyncConnection`/`AsyncEngine` not awaited"
     message = "Coroutine method called without `await`: nothing runs; write `await` before the call"
-    fix = FIX_UNSAFE
+    category = "database"
+    fix = FIX_NONE  # unsafe (add the `await`) once `--fix` exists
     needs_project = True  # for session aliases and dependencies in other modules
     requires_text = ("Async", "async")
     docs = """

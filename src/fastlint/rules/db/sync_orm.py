@@ -58,6 +58,7 @@ _ORM = "from sqlalchemy.orm import Session, sessionmaker\nfrom sqlalchemy import
 class SyncOrmInAsync(Rule):
     code = "FST301"
     name = "sync-orm-in-async"
+    category = "database"
     summary = "Sync SQLAlchemy (`Session`, `session.query`, `create_engine`, `sessionmaker`) in `async def`"
     message = "Sync SQLAlchemy call blocks the event loop in `async def`; " + _INSTEAD
     needs_project = True  # for session aliases and dependencies in other modules

@@ -14,6 +14,7 @@ def _body(lines: int) -> str:
 class FunctionTooLong(Rule):
     code = "FST502"
     name = "function-too-long"
+    category = "quality"
     summary = "A function body longer than `max-function-lines` (default 30) code lines"
     message = "Function is too long; split it into smaller functions"
     options = (

@@ -7,7 +7,7 @@ import libcst as cst
 from fastlint.engine.context import Context
 from fastlint.engine.fastapi_model import declaration_name
 from fastlint.engine.imports import dotted_name
-from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
+from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
 
 _MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
 _MUTABLE_CALLS = frozenset(
@@ -33,7 +33,8 @@ class MutableDefaultArgument(Rule):
         "Mutable default is created once and shared by every call; default to `None` and "
         "create the value in the body"
     )
-    fix = FIX_UNSAFE
+    category = "quality"
+    fix = FIX_NONE  # unsafe (default to None) once `--fix` exists
     docs = """
 ## What it does
 Finds parameters whose default is a mutable value: a list, dict or set literal or
