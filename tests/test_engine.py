@@ -7,10 +7,10 @@ from typing import ClassVar
 import libcst as cst
 import pytest
 
-from fastlint.engine.imports import ImportTable
 from fastlint.engine.linter import Linter
 from fastlint.engine.rule import Rule
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
+from fastlint.semantic.cst_tree import ImportTable
 
 DEFAULT = [rule for rule in ALL_RULES if rule.default_enabled]
 

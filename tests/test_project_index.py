@@ -8,7 +8,7 @@ import pytest
 
 from fastlint.project import ProjectIndex, shared_index
 from fastlint.project.index import blocking_location
-from fastlint.project.modules import absolute
+from fastlint.semantic.resolver import absolute
 
 
 def write(root: Path, files: dict[str, str]) -> None:

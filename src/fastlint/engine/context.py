@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from fastlint.engine.fastapi_model import FastAPIModel
-from fastlint.engine.imports import ImportTable
 from fastlint.engine.source import LineIndex, LineScan
 from fastlint.engine.walker import ScopeTracker
+from fastlint.semantic.cst_tree import CstValues, ImportTable
+from fastlint.semantic.values import Callee
 
 if TYPE_CHECKING:
     from fastlint.project.index import ProjectIndex
@@ -33,10 +34,11 @@ class Context(ScopeTracker):
         self.module = module
         self.options = options
         self.imports = ImportTable(module)
+        self.values = CstValues(self.imports, module, package=path.endswith("__init__.py"))
         self.fastapi = FastAPIModel(self.imports)
         self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
         self.reports: list[Report] = []
-        self.project: ProjectIndex | None = None  # the run's index, for rules that need one
+        self._project: ProjectIndex | None = None
         self._def_index: dict[int, int] = {}
         self._def_names: dict[int, cst.FunctionDef] = {}
 
@@ -70,11 +72,35 @@ class Context(ScopeTracker):
         function = self.function
         return isinstance(function, cst.FunctionDef) and function.asynchronous is not None
 
-    # -- names ----------------------------------------------------------------------------
+    @property
+    def project(self) -> ProjectIndex | None:
+        """The run's project index, for rules that need one (``needs_project``)."""
+        return self._project
+
+    @project.setter
+    def project(self, index: ProjectIndex | None) -> None:
+        self._project = index
+        if index is not None:  # the model now knows this module's name and the other modules
+            self.values.module = index.module_name_of(self.path)
+            self.values.external = index
+
+    # -- names and values -------------------------------------------------------------------
 
     def resolve(self, node: cst.CSTNode) -> str | None:
         """Qualified name of a Name/Attribute chain as seen from here (None if local/unknown)."""
         return self.imports.resolve(node, self.scopes)
+
+    def kind_of(self, node: cst.CSTNode) -> str | None:
+        """The kind of object an expression holds here (``requests.Session``, ``AsyncSession``,
+        the event loop...), from the semantic model; for rules with ``needs_values``."""
+        return self.values.kind_of(node, self.scopes)
+
+    def annotation_kind(self, node: cst.CSTNode) -> str | None:
+        return self.values.annotation_kind(node, self.scopes)
+
+    def callee(self, call: cst.Call) -> Callee:
+        """What a call reaches: its qualified name, its receiver's kind, its project target."""
+        return self.values.callee(call, self.scopes)
 
     # -- lines ------------------------------------------------------------------------------
 

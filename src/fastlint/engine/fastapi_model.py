@@ -13,37 +13,14 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastlint.engine.imports import ImportTable, dotted_name
-
-ROUTE_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
+from fastlint.knowledge.fastapi import (
+    ANNOTATED,
+    APP_CLASSES,
+    ROUTE_METHODS,
+    declaration_name,
+    fastapi_class,
 )
-
-# Parameter declarations: defaults that describe where a value comes from, not values.
-DECLARATIONS = frozenset(
-    {"Depends", "Security", "Query", "Path", "Body", "Header", "Cookie", "Form", "File"}
-)
-
-_APP_CLASSES = {"FastAPI"}
-_ROUTER_CLASSES = {"APIRouter"}
-
-
-def _fastapi_class(qualified: str | None) -> str | None:
-    """``FastAPI``/``APIRouter`` for names imported from fastapi (or a fastapi submodule)."""
-    if not qualified or not qualified.startswith("fastapi."):
-        return None
-    last = qualified.rsplit(".", 1)[-1]
-    if last in _APP_CLASSES or last in _ROUTER_CLASSES:
-        return last
-    return None
-
-
-def declaration_name(qualified: str | None) -> str | None:
-    """``Depends`` for ``fastapi.Depends``, ``fastapi.params.Depends``, ... else None."""
-    if not qualified or not qualified.startswith("fastapi."):
-        return None
-    last = qualified.rsplit(".", 1)[-1]
-    return last if last in DECLARATIONS else None
+from fastlint.semantic.cst_tree import ImportTable, dotted_name
 
 
 @dataclass
@@ -82,7 +59,7 @@ class FastAPIModel:
 
     def on_class(self, node: cst.ClassDef, scopes: Sequence[cst.CSTNode]) -> None:
         for base in node.bases:
-            kind = _fastapi_class(self._imports.resolve(base.value, scopes))
+            kind = fastapi_class(self._imports.resolve(base.value, scopes))
             kind = kind or self._subclasses.get(dotted_name(base.value) or "")
             if kind:
                 self._subclasses[node.name.value] = kind
@@ -94,7 +71,7 @@ class FastAPIModel:
             kind = self._constructed_kind(value, scopes)
             if kind is None:
                 return
-            registry = self.apps if kind in _APP_CLASSES else self.routers
+            registry = self.apps if kind in APP_CLASSES else self.routers
             for target in targets:
                 name = dotted_name(target)
                 if name:
@@ -145,7 +122,7 @@ class FastAPIModel:
         self, node: cst.Subscript, scopes: Sequence[cst.CSTNode] = ()
     ) -> str | None:
         qualified = self._imports.resolve(node.value, scopes)
-        if qualified not in ("typing.Annotated", "typing_extensions.Annotated"):
+        if qualified not in ANNOTATED:
             return None
         for element in node.slice[1:]:
             inner = element.slice
@@ -158,7 +135,7 @@ class FastAPIModel:
     # -- internals --------------------------------------------------------------------------
 
     def _constructed_kind(self, call: cst.Call, scopes: Sequence[cst.CSTNode]) -> str | None:
-        kind = _fastapi_class(self._imports.resolve(call.func, scopes))
+        kind = fastapi_class(self._imports.resolve(call.func, scopes))
         if kind is None and isinstance(call.func, cst.Name):
             kind = self._subclasses.get(call.func.value)
         return kind

@@ -57,8 +57,14 @@ class Linter:
         project: ProjectIndex | None = None,
     ) -> None:
         self.rules = tuple(rules)
-        self.project = project  # the run's project index (None: found or built per file)
+        self.project = project  # the run's project index, from the caller
         self._needs_project = any(rule.needs_project for rule in self.rules)
+        if self._needs_project and project is None:
+            codes = ", ".join(rule.code for rule in self.rules if rule.needs_project)
+            raise ValueError(
+                f"rules {codes} read other modules: pass project=ProjectIndex(files) "
+                "(fastlint.project), or lint through fastlint.run.session.LintRun"
+            )
         self.options = dict(options or {})
         self._visit_plan = _plan(self.rules, "visit_")
         self._leave_plan = _plan(self.rules, "leave_")
@@ -86,7 +92,7 @@ class Linter:
         active = [rule for rule in self.rules if _may_match(rule, text)]
         ctx = Context(path, text, module, self.options)
         if self._needs_project:
-            ctx.project = self.project or _shared_project(path)
+            ctx.project = self.project
         with _deep_recursion():
             crashes = self._walk(ctx, active)
             found = self._place(ctx, path, text)
@@ -119,6 +125,8 @@ class Linter:
         visitors = self._bind(self._visit_plan, instances, guard)
         leavers = self._bind(self._leave_plan, instances, guard)
         _add_engine_hooks(ctx, visitors)
+        if any(rule.needs_values for rule in active):
+            _add_value_hooks(ctx, leavers)
         Walker(visitors, leavers, ctx).walk(ctx.module)
         return crashes
 
@@ -224,6 +232,30 @@ def _crash(path: str, rule: Rule, error: BaseException) -> Diagnostic:
     return Diagnostic(path, 1, 1, INTERNAL_ERROR, message, 1, 1)
 
 
+def _add_value_hooks(ctx: Context, leavers: dict[type, list[Callable[[Any], None]]]) -> None:
+    """The semantic model learns a binding once its statement's expressions were walked (rules
+    asking about ``x = x.cursor()``'s call see ``x`` as it was), before the rules' own leavers."""
+    values = ctx.values
+
+    def on_assign(node: cst.Assign) -> None:
+        values.on_assign([target.target for target in node.targets], node.value, ctx.scopes)
+
+    def on_ann_assign(node: cst.AnnAssign) -> None:
+        values.on_ann_assign(node.target, node.annotation.annotation, node.value, ctx.scopes)
+
+    def on_with_item(node: cst.WithItem) -> None:
+        target = node.asname.name if node.asname is not None else None
+        values.on_with_item(node.item, target, ctx.scopes)
+
+    hooks: Iterable[tuple[type, Callable[[Any], None]]] = (
+        (cst.Assign, on_assign),
+        (cst.AnnAssign, on_ann_assign),
+        (cst.WithItem, on_with_item),
+    )
+    for node_type, hook in hooks:
+        leavers[node_type] = [hook, *leavers.get(node_type, [])]
+
+
 def _add_engine_hooks(ctx: Context, visitors: dict[type, list[Callable[[Any], None]]]) -> None:
     """The engine's own listeners go first, so rules see an up-to-date context."""
 
@@ -257,9 +289,3 @@ def _add_engine_hooks(ctx: Context, visitors: dict[type, list[Callable[[Any], No
     )
     for node_type, hook in hooks:
         visitors[node_type] = [hook, *visitors.get(node_type, [])]
-
-
-def _shared_project(path: str) -> ProjectIndex:
-    from fastlint.project.index import shared_index  # the project package reads the rules
-
-    return shared_index([path])

@@ -1,103 +1,16 @@
-"""The single traversal: follow each node type's own fields, dispatch by node type.
-
-libcst's generic ``visit`` walks every whitespace and punctuation node and costs about as much as
-the parse. Rules never ask for those nodes, so the walker follows only the fields that can hold
-code, found once per node type from the dataclass fields, and calls the handlers registered for
-that exact type.
-"""
+"""The single traversal: follow each node type's code-bearing fields (``semantic/cst_fields``),
+dispatch by node type to the handlers registered for that exact type."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import libcst as cst
-from libcst import MaybeSentinel
+
+from fastlint.semantic.cst_fields import FIELDS, child_fields
 
 Handler = Callable[[Any], None]
-
-# Fields that only ever hold whitespace, punctuation, comments or plain strings, or names that are
-# not references (an attribute's ``attr``, a keyword argument's ``keyword``): rules read those
-# from the parent node when they care.
-_SKIPPED_FIELDS = frozenset(
-    {
-        "lpar",
-        "rpar",
-        "comma",
-        "colon",
-        "first_colon",
-        "second_colon",
-        "dot",
-        "equal",
-        "semicolon",
-        "star",
-        "lbrace",
-        "rbrace",
-        "lbracket",
-        "rbracket",
-        "leading_lines",
-        "lines_after_decorators",
-        "header",
-        "footer",
-        "trailing_whitespace",
-        "newline",
-        "indent",
-        "first_line",
-        "empty_lines",
-        "last_line",
-        "comment",
-        "separator",
-        "operator",
-        "asynchronous",
-        "posonly_ind",
-        "trailing_comma",
-        "default_indent",
-        "default_newline",
-        "encoding",
-        "has_trailing_newline",
-        "whitespace",
-        "leading_whitespace",
-        "relative",
-        "conversion",
-        "keyword",
-        "attr",
-        "asname",
-        "value_raw",
-    }
-)
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def child_fields(node_type: type) -> tuple[str, ...]:
-    """The fields of ``node_type`` the walker follows, in source order."""
-    fields = _FIELDS.get(node_type)
-    if fields is None:
-        if not dataclasses.is_dataclass(node_type):  # MaybeSentinel and other markers
-            _FIELDS[node_type] = ()
-            return ()
-        fields = tuple(
-            f.name
-            for f in dataclasses.fields(node_type)
-            if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
-        )
-        _FIELDS[node_type] = fields
-    return fields
-
-
-def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """The code-bearing children of ``node`` (no whitespace or punctuation)."""
-    for name in _FIELDS.get(type(node)) or child_fields(type(node)):
-        value = getattr(node, name)
-        kind = value.__class__
-        if value is None or kind is str or kind is bool:
-            continue
-        if kind is tuple or kind is list:
-            yield from value
-        elif kind is not MaybeSentinel:
-            yield value
-
 
 class ScopeTracker:
     """Told when the walker enters and leaves a function or class body."""
@@ -138,7 +51,7 @@ class Walker:
             self._walk_lambda(node)  # type: ignore[arg-type]
         else:
             walk = self.walk
-            for name in _FIELDS.get(node_type) or child_fields(node_type):
+            for name in FIELDS.get(node_type) or child_fields(node_type):
                 value = getattr(node, name)
                 if value is None or value.__class__ is str:
                     continue

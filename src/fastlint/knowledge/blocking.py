@@ -58,6 +58,8 @@ class ClientKind:
     methods: frozenset[str] | None = None  # None: every method except ``exempt``
     exempt: frozenset[str] = frozenset()
     derived: dict[str, str] = field(default_factory=dict)  # method -> label of what it returns
+    attributes: dict[str, str] = field(default_factory=dict)  # attribute -> label of its value
+    divides: bool = False  # ``obj / "name"`` is another object of this kind
 
     def blocks(self, method: str) -> bool:
         if self.methods is None:
@@ -67,6 +69,18 @@ class ClientKind:
 
 _CURSOR_METHODS = frozenset(
     {"execute", "executemany", "executescript", "fetchone", "fetchall", "fetchmany", "callproc"}
+)
+
+# Methods of a path that return another path (no I/O of their own, except ``resolve``'s).
+_PATH_DERIVED = (
+    "joinpath",
+    "with_suffix",
+    "with_name",
+    "with_stem",
+    "resolve",
+    "absolute",
+    "expanduser",
+    "relative_to",
 )
 
 CLIENT_KINDS: tuple[ClientKind, ...] = (
@@ -134,6 +148,9 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"}),
         FILES,
         frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "open"}),
+        derived={method: "pathlib.Path" for method in _PATH_DERIVED},
+        attributes={"parent": "pathlib.Path"},
+        divides=True,
     ),
     ClientKind(
         "subprocess.Popen",

@@ -1,30 +1,25 @@
-"""What the index knows of one module: its sync functions and the calls each one makes.
+"""What the index knows of one module: its sync functions, the calls each one makes, and the
+kinds of its module-level names.
 
-Facts are small, picklable and independent of any option: a call is recorded by the qualified
-name of what it calls (``requests.get``, ``services.profile.fetch``, ``repo.Repo.load``), and
-whether it blocks is decided later against the blocking table of the run. They are read from an
-``ast`` tree (parsed only, never compiled or run): a ninth of the cost of a libcst parse, and
-the index parses every module a call leads into.
+Facts are small, picklable and independent of any option and of any other module: a call is
+recorded as a ``Callee`` (its qualified name, its project target, the kind of its receiver), and
+whether it blocks is decided later against the blocking policy of the run. They are read from an
+``ast`` tree (parsed only, never compiled or run: a ninth of the cost of a libcst parse, and the
+index parses every module a call leads into) by the semantic model's ``ast`` walk, the same model
+the lint walk uses over libcst.
 """
 
 from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from fastlint.knowledge.blocking import CLIENTS_BY_CONSTRUCTOR
-from fastlint.project.imports import ModuleImports, children, dotted_name
-from fastlint.project.modules import absolute, is_package
-from fastlint.project.targets import Place, call_target
+from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, children, dotted_name
+from fastlint.semantic.resolver import absolute
+from fastlint.semantic.values import Callee
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
-_BODY_NODES = frozenset({ast.Call, ast.Assign, ast.withitem, ast.Yield, ast.YieldFrom})
-_YIELDING = frozenset(
-    {"Generator", "Iterator", "Iterable", "AsyncGenerator", "AsyncIterator", "AsyncIterable"}
-)
 # Decorators that leave a call of the function a call of its body.
 _TRANSPARENT = frozenset(
     {"staticmethod", "classmethod", "contextmanager", "wraps", "override", "abstractmethod"}
@@ -33,11 +28,9 @@ _TRANSPARENT = frozenset(
 
 @dataclass(frozen=True)
 class CallSite:
-    """One call in a function body, in source order. ``target`` is the qualified name of what
-    is called, or for a method of a blocking client ``client:<label>:<method>``."""
+    """One call in a function body, in source order."""
 
-    target: str
-    shown: str  # the callee as written (``r.get``), for messages
+    callee: Callee
     line: int  # where the call starts, to report the blocking call's place
 
 
@@ -54,47 +47,24 @@ class ModuleFacts:
     functions: dict[str, FunctionFacts] = field(default_factory=dict)  # sync, callable ones
     exports: dict[str, str] = field(default_factory=dict)  # imported name -> qualified name
     classes: set[str] = field(default_factory=set)
-    aliases: dict[str, str] = field(default_factory=dict)  # ``Dep = Annotated[T, ...]`` -> T
-    provides: dict[str, str] = field(default_factory=dict)  # ``def get_db() -> Iterator[T]`` -> T
-    # ``SessionLocal = sessionmaker(engine, class_=AsyncSession)`` -> (callee, ``class_``)
-    made_by: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Kinds (``semantic/kinds.py``) of module-level names: type aliases (``SessionDep =
+    # Annotated[AsyncSession, ...]``), what dependencies provide (``def get_db() ->
+    # Iterator[Session]``), and values (``SessionLocal = async_sessionmaker(engine)``).
+    aliases: dict[str, str] = field(default_factory=dict)
+    provides: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
 
 
-def _decorators_transparent(node: ast.FunctionDef) -> bool:
+def _decorator_names(node: ast.FunctionDef) -> list[str]:
+    names = []
     for expression in node.decorator_list:
         if type(expression) is ast.Call:
             expression = expression.func
-        name = dotted_name(expression) or ""
-        if name.rsplit(".", 1)[-1] not in _TRANSPARENT:
-            return False
-    return True
+        names.append((dotted_name(expression) or "").rpartition(".")[2])
+    return names
 
 
-def _is_context_manager(node: ast.FunctionDef) -> bool:
-    return any(
-        (dotted_name(expression) or "").rsplit(".", 1)[-1] == "contextmanager"
-        for expression in node.decorator_list
-    )
-
-
-def _body_nodes(node: ast.FunctionDef, place: Place) -> Iterator[ast.AST]:
-    """Calls, assignments, ``with`` items and yields of a body in source order, not entering
-    nested scopes nor the body of a first-use initialization (``if _registry is None: ...``)."""
-    stack: list[ast.AST] = list(reversed(node.body))
-    while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind in _NESTED:
-            continue
-        if kind in _BODY_NODES:
-            yield current
-        if isinstance(current, ast.If) and _is_first_use(current.test, place):
-            stack.extend(reversed(current.orelse))
-            continue
-        stack.extend(reversed(children(current)))
-
-
-def _is_first_use(test: ast.expr, place: Place) -> bool:
+def _is_first_use(test: ast.expr, imports: ModuleImports) -> bool:
     """``if _cache is None:`` / ``if not self._loaded:`` on a module global or an attribute of
     ``self``: the body runs once per process or object, a cost paid once, not per request."""
     if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
@@ -113,186 +83,94 @@ def _is_first_use(test: ast.expr, place: Place) -> bool:
     head, _, rest = dotted.partition(".")
     if head in ("self", "cls"):
         return bool(rest) and "." not in rest
-    return bool(head) and not rest and _is_global(head, place)
+    # A module-level name (assigned or imported there; ``global`` makes the function's own
+    # assignments to it module-level too).
+    return (
+        bool(head)
+        and not rest
+        and (imports.is_module_definition(head) or head in imports.module_imports)
+    )
 
 
-def _is_global(name: str, place: Place) -> bool:
-    """A module-level name (assigned or imported there; ``global`` makes the function's own
-    assignments to it module-level too)."""
-    return place.imports.is_module_definition(name) or name in place.imports.module_imports
+def _first_use_calls(node: ast.FunctionDef, imports: ModuleImports) -> set[int]:
+    """The calls inside a function's first-use initialization blocks (not nested scopes)."""
+    muted: set[int] = set()
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        current = stack.pop()
+        if type(current) in _NESTED:
+            continue
+        if type(current) is ast.If and _is_first_use(current.test, imports):
+            stack.extend(current.orelse)
+            inner: list[ast.AST] = list(current.body)
+            while inner:
+                below = inner.pop()
+                if type(below) is ast.Call:
+                    muted.add(id(below))
+                inner.extend(children(below))
+            continue
+        stack.extend(children(current))
+    return muted
 
 
-class _Clients:
-    """Names bound to blocking clients in a module and in the function being read."""
+@dataclass
+class _Reading:
+    """A function whose calls are being recorded."""
 
-    def __init__(self, place: Place, names: dict[str, str] | None = None) -> None:
-        self.place = place
-        self.names: dict[str, str] = dict(names or {})
-
-    def kind_of(self, node: ast.AST) -> str | None:
-        if isinstance(node, ast.Call):
-            qualified = self.place.imports.resolve(node.func, self.place.scopes)
-            kind = CLIENTS_BY_CONSTRUCTOR.get(qualified or "")
-            return kind.label if kind is not None else None
-        dotted = dotted_name(node)
-        return self.names.get(dotted) if dotted else None
-
-    def bind(self, target: ast.AST, value: ast.AST) -> None:
-        dotted = dotted_name(target)
-        if dotted is not None:
-            label = self.kind_of(value)
-            if label is None:
-                self.names.pop(dotted, None)
-            else:
-                self.names[dotted] = label
-
-    def bind_params(self, node: ast.FunctionDef) -> None:
-        args = node.args
-        for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
-            self.names.pop(param.arg, None)
-            if param.annotation is not None:
-                qualified = self.place.imports.resolve(param.annotation, self.place.scopes)
-                kind = CLIENTS_BY_CONSTRUCTOR.get(qualified or "")
-                if kind is not None:
-                    self.names[param.arg] = kind.label
+    name: str
+    context_manager: bool
+    muted: set[int]
+    calls: list[CallSite] = field(default_factory=list)
+    generator: bool = False
 
 
-def _function_calls(
-    node: ast.FunctionDef, place: Place, module_clients: _Clients
-) -> list[CallSite] | None:
-    """The calls a function makes, or None for a generator: calling one runs nothing (and a
-    sync iterator handed to ``StreamingResponse`` is iterated in a worker thread)."""
-    clients = _Clients(place, module_clients.names)
-    clients.bind_params(node)
-    calls: list[CallSite] = []
-    for current in _body_nodes(node, place):
-        if isinstance(current, ast.Call):
-            site = _call_site(current, place, clients)
-            if site is not None:
-                calls.append(site)
-        elif isinstance(current, ast.Assign):
-            for target in current.targets:
-                clients.bind(target, current.value)
-        elif isinstance(current, ast.withitem):
-            if current.optional_vars is not None:
-                clients.bind(current.optional_vars, current.context_expr)
-        elif not _is_context_manager(node):  # a yield
-            return None
-    return calls
+class _FactsWalk(AstWalk):
+    """Records the calls of module- and class-level sync functions whose decorators leave a
+    call a call of the body; generators are left out (calling one runs nothing, and a sync
+    iterator handed to ``StreamingResponse`` is iterated in a worker thread)."""
 
-
-def _call_site(node: ast.Call, place: Place, clients: _Clients) -> CallSite | None:
-    func = node.func
-    shown = dotted_name(func)
-    if type(func) is ast.Attribute:
-        label = clients.kind_of(func.value)
-        if label is not None:
-            return CallSite(f"client:{label}:{func.attr}", shown or func.attr, node.lineno)
-    target = call_target(func, place)
-    if target is None or shown is None:
-        return None
-    return CallSite(target, shown, node.lineno)
-
-
-def _first_index(slice_: ast.expr) -> ast.expr | None:
-    """The first element of a subscript (``T`` of ``Iterator[T]``), None for a slice."""
-    if type(slice_) is ast.Tuple:
-        if not slice_.elts:
-            return None
-        slice_ = slice_.elts[0]
-    return None if type(slice_) is ast.Slice else slice_
-
-
-def _compound_bodies(node: ast.AST) -> Iterator[ast.stmt]:
-    """The statements inside a compound statement (``if``, ``try``, ``with``, ``match``...)."""
-    yield from getattr(node, "body", ())
-    for handler in getattr(node, "handlers", ()):
-        yield from handler.body
-    for case in getattr(node, "cases", ()):
-        yield from case.body
-    yield from getattr(node, "orelse", ())
-    yield from getattr(node, "finalbody", ())
-
-
-class _Reader:
-    """Reads one module's functions and module-level names, in source order."""
-
-    def __init__(self, facts: ModuleFacts, imports: ModuleImports) -> None:
+    def __init__(self, model: AstValues, facts: ModuleFacts) -> None:
+        super().__init__(model)
         self.facts = facts
-        self.imports = imports
-        self.place = Place(facts.name, is_package(facts.path), imports, ())
-        self.clients = _Clients(self.place)
+        self._readings: list[_Reading | None] = []  # one per scope on the stack
+        self._prefixes: list[str | None] = [""]  # the qualified prefix inside each scope
 
-    def read(self, statements: Iterable[ast.stmt], prefix: str) -> None:
-        """Defs at module and class level, including inside ``if``/``try`` blocks."""
-        for node in statements:
-            if isinstance(node, _FUNCTIONS):
-                self._function(node, prefix)
-            elif type(node) is ast.ClassDef:
-                name = f"{prefix}{node.name}"
-                self.facts.classes.add(name)
-                self.read(node.body, f"{name}.")
-            elif type(node) is ast.Assign:
-                if not prefix:
-                    for target in node.targets:
-                        self.clients.bind(target, node.value)
-                        self._alias(target, node.value)
-            elif type(node) is ast.AnnAssign:
-                if not prefix and node.value is not None:
-                    self._alias(node.target, node.value)
-            elif isinstance(node, ast.stmt):
-                self.read(_compound_bodies(node), prefix)
+    def on_enter(self, scope: ast.AST) -> None:
+        prefix = self._prefixes[-1]
+        reading = None
+        inner = None
+        if type(scope) is ast.ClassDef and prefix is not None:
+            inner = f"{prefix}{scope.name}."
+            self.facts.classes.add(inner[:-1])
+        elif type(scope) is ast.FunctionDef and prefix is not None:
+            decorators = _decorator_names(scope)
+            if all(name in _TRANSPARENT for name in decorators):
+                reading = _Reading(
+                    f"{prefix}{scope.name}",
+                    "contextmanager" in decorators,
+                    _first_use_calls(scope, self.model.resolver),  # type: ignore[arg-type]
+                )
+        self._readings.append(reading)
+        self._prefixes.append(inner)
 
-    def _provides(self, name: str, annotation: ast.expr) -> None:
-        if type(annotation) is ast.Subscript:
-            base = dotted_name(annotation.value) or ""
-            first = _first_index(annotation.slice)
-            if base.rsplit(".", 1)[-1] in _YIELDING and first is not None:
-                annotation = first
-        qualified = self.imports.resolve(annotation)
-        if qualified is not None:
-            self.facts.provides[name] = absolute(qualified, self.facts.name, self.place.package)
+    def on_leave(self, scope: ast.AST) -> None:
+        self._prefixes.pop()
+        reading = self._readings.pop()
+        if reading is not None and (reading.context_manager or not reading.generator):
+            self.facts.functions[reading.name] = FunctionFacts(reading.name, tuple(reading.calls))
 
-    def _made_by(self, name: str, call: ast.Call) -> None:
-        callee = self.imports.resolve(call.func)
-        if callee is None:
+    def on_yield(self) -> None:
+        reading = self._readings[-1] if self._readings else None
+        if reading is not None:
+            reading.generator = True
+
+    def on_call(self, node: ast.Call) -> None:
+        reading = self._readings[-1] if self._readings else None
+        if reading is None or id(node) in reading.muted:
             return
-        class_ = ""
-        for keyword in call.keywords:
-            if keyword.arg == "class_":
-                class_ = self.imports.resolve(keyword.value) or ""
-        package = self.place.package
-        self.facts.made_by[name] = (
-            absolute(callee, self.facts.name, package),
-            absolute(class_, self.facts.name, package) if class_ else "",
-        )
-
-    def _alias(self, target: ast.expr, value: ast.expr) -> None:
-        if type(target) is not ast.Name:
-            return
-        if type(value) is ast.Call:
-            self._made_by(target.id, value)
-            return
-        if type(value) is ast.Subscript:
-            base = self.imports.resolve(value.value) or ""
-            first = _first_index(value.slice)
-            if base.endswith(".Annotated") and first is not None:
-                value = first
-        qualified = self.imports.resolve(value)
-        if qualified is not None:
-            self.facts.aliases[target.id] = absolute(qualified, self.facts.name, self.place.package)
-
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str) -> None:
-        if not prefix and node.returns is not None:
-            self._provides(node.name, node.returns)
-        if type(node) is not ast.FunctionDef or not _decorators_transparent(node):
-            return
-        class_name = prefix[:-1] or None
-        place = Place(self.facts.name, self.place.package, self.imports, (node,), class_name)
-        calls = _function_calls(node, place, self.clients)
-        name = f"{prefix}{node.name}"
-        if calls is not None:
-            self.facts.functions[name] = FunctionFacts(name, tuple(calls))
+        callee = self.model.callee(node, self.scopes)
+        if callee.target is not None or callee.qualified is not None or callee.receiver:
+            reading.calls.append(CallSite(callee, node.lineno))
 
 
 def parse(text: str) -> ast.Module | None:
@@ -312,9 +190,17 @@ def read_module(text: str, name: str, path: str) -> ModuleFacts | None:
     tree = parse(text)
     if tree is None:
         return None
+    package = path.endswith("__init__.py")
     facts = ModuleFacts(name, path)
     imports = ModuleImports(tree)
     for local, qualified in imports.module_imports.items():
-        facts.exports[local] = absolute(qualified, name, is_package(path))
-    _Reader(facts, imports).read(tree.body, "")
+        facts.exports[local] = absolute(qualified, name, package)
+    model = AstValues(imports, tree, name, package)
+    try:
+        _FactsWalk(model, facts).walk(tree)
+    except RecursionError:  # kinds of absurdly nested expressions
+        return None
+    facts.values = model.module_values()
+    facts.aliases = dict(model.module_aliases())
+    facts.provides = dict(model.module_provides())
     return facts

@@ -2,29 +2,28 @@
 
 Modules are read on demand: the files being linted are registered (their module names and package
 roots), and a module is parsed with ``ast`` the first time a call leads into it (a file being
-linted is handed over with ``provide``, its text already read). Facts are kept per process by path
-and content, so each module text is parsed at most once per process, however many indexes ask for
-it (a run's index, ``project_digest``'s, a front end's shared one, forked workers). Whether a
-function may block is decided for one blocking table at a time (``BlockingAnalysis``): a sync
-function blocks when it makes a call of the table, or calls a function that blocks. The answer
-holds the shortest chain to the blocking call; cycles and recursion terminate.
+linted is handed over with ``provide``, its text already read), at most once per index. An index
+belongs to one run (``fastlint.run.session.LintRun``), which hands it to its workers; there is no
+process-wide index. Whether a function may block is decided for one blocking table at a time
+(``BlockingAnalysis``): a sync function blocks when it makes a call of the table, or calls a
+function that blocks. The answer holds the shortest chain to the blocking call; cycles and
+recursion terminate.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastlint.engine.source import decode
-from fastlint.knowledge.blocking import BLOCKING_CALLS, CLIENTS_BY_LABEL, THREAD
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
 from fastlint.project.modules import ModuleFinder, module_name, package_root
+from fastlint.semantic.blocking import Blocking, BlockingPolicy
 
 if TYPE_CHECKING:
     from fastlint.engine.rule import Rule
@@ -44,9 +43,10 @@ class Link:
     """One step of a chain: ``function`` calls ``callee`` (written ``shown`` in its body)."""
 
     function: Function
-    callee: str  # qualified name of the next function, or of the blocking call
+    callee: str  # qualified name of the next function, or what the blocking call is
     shown: str
     line: int  # of the call in ``function``'s module
+    blocking: Blocking | None = None  # the last link's: why its call blocks
 
 
 class ProjectIndex:
@@ -58,7 +58,7 @@ class ProjectIndex:
         self._modules: dict[str, ModuleFacts | None] = {}
         self._digests: dict[str, str] = {}  # module name -> digest of the text read
         self._stamps: dict[str, tuple[Path, int, int]] = {}  # read from disk: path, mtime, size
-        self._analyses: dict[tuple[frozenset[str], frozenset[str]], BlockingAnalysis] = {}
+        self._analyses: dict[BlockingPolicy, BlockingAnalysis] = {}
         self.add_files(paths)
 
     # -- files ------------------------------------------------------------------------------
@@ -163,38 +163,32 @@ class ProjectIndex:
         function = facts.functions.get(local)
         return Function(qualified, facts, function) if function is not None else None
 
-    def type_alias(self, qualified: str) -> str | None:
-        """What a first-party module-level type alias stands for: ``db.SessionDep`` ->
-        ``sqlalchemy.ext.asyncio.AsyncSession`` for ``SessionDep = Annotated[AsyncSession, ...]``."""
+    def _kind(self, qualified: str, table: str) -> str | None:
         found = self.definition(qualified)
         if found is None:
             return None
         facts, local = found
-        return facts.aliases.get(local)
+        return getattr(facts, table).get(local)
 
-    def made_by(self, qualified: str) -> tuple[str, str] | None:
-        """The call a first-party module-level name was assigned from, and its ``class_=``
-        argument: ``db.SessionLocal`` -> (``sqlalchemy.ext.asyncio.async_sessionmaker``, "")."""
-        found = self.definition(qualified)
-        if found is None:
-            return None
-        facts, local = found
-        return facts.made_by.get(local)
+    def value_kind(self, qualified: str) -> str | None:
+        """The kind of a first-party module-level name: ``db.SessionLocal`` -> async_sessionmaker
+        for ``SessionLocal = async_sessionmaker(engine)``."""
+        return self._kind(qualified, "values")
 
-    def provided_type(self, qualified: str) -> str | None:
-        """The type a first-party dependency function returns or yields (``-> Iterator[T]``)."""
-        found = self.definition(qualified)
-        if found is None:
-            return None
-        facts, local = found
-        return facts.provides.get(local)
+    def alias_kind(self, qualified: str) -> str | None:
+        """The kind a first-party type alias stands for: ``db.SessionDep`` -> AsyncSession for
+        ``SessionDep = Annotated[AsyncSession, Depends(get_session)]``."""
+        return self._kind(qualified, "aliases")
 
-    def analysis(self, extend: Iterable[str] = (), allowed: Iterable[str] = ()) -> BlockingAnalysis:
-        """The blocking answers for one configuration of the FST101 table (cached)."""
-        key = (frozenset(extend), frozenset(allowed))
-        found = self._analyses.get(key)
+    def provided_kind(self, qualified: str) -> str | None:
+        """The kind a first-party dependency function returns or yields (``-> Iterator[T]``)."""
+        return self._kind(qualified, "provides")
+
+    def analysis(self, policy: BlockingPolicy) -> BlockingAnalysis:
+        """The blocking answers for one blocking policy (cached)."""
+        found = self._analyses.get(policy)
         if found is None:
-            found = self._analyses[key] = BlockingAnalysis(self, key[0], key[1])
+            found = self._analyses[policy] = BlockingAnalysis(self, policy)
         return found
 
     # -- cache key ----------------------------------------------------------------------------
@@ -235,41 +229,19 @@ def _text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-# path -> (module name, digest of the text, its facts): the last version read of each file.
-_FACTS: dict[str, tuple[str, str, ModuleFacts | None]] = {}
-
-
 def _facts(path: str, name: str, text: str, digest: str) -> ModuleFacts | None:
-    """The facts of a module text, parsed once per process (None when ``ast`` cannot parse it:
-    a syntax error, or code for a newer Python than the running one)."""
-    known = _FACTS.get(path)
-    if known is not None and known[0] == name and known[1] == digest:
-        return known[2]
-    facts = read_module(text, name, path)
-    _FACTS[path] = (name, digest, facts)
-    return facts
+    """The facts of a module text (None when ``ast`` cannot parse it: a syntax error, or code
+    for a newer Python than the running one). Each index parses a module text once."""
+    return read_module(text, name, path)
 
 
 class BlockingAnalysis:
-    """Which first-party sync functions may block, for one FST101 table."""
+    """Which first-party sync functions may block, for one blocking policy."""
 
-    def __init__(
-        self, index: ProjectIndex, extend: frozenset[str], allowed: frozenset[str]
-    ) -> None:
+    def __init__(self, index: ProjectIndex, policy: BlockingPolicy) -> None:
         self.index = index
-        self.table: Mapping[str, str] = {
-            **{name: alt for name, alt in BLOCKING_CALLS.items() if name not in allowed},
-            **{name: THREAD for name in extend if name not in allowed},
-        }
-        self.allowed_labels = allowed
+        self.policy = policy
         self._steps: dict[str, Link | None] = {}
-
-    def blocks_directly(self, target: str) -> bool:
-        if target.startswith("client:"):
-            _, label, method = target.split(":", 2)
-            kind = CLIENTS_BY_LABEL.get(label)
-            return kind is not None and label not in self.allowed_labels and kind.blocks(method)
-        return target in self.table
 
     def chain(self, qualified: str) -> list[Link] | None:
         """The calls from ``qualified`` to a blocking call, or None when it does not block."""
@@ -295,20 +267,23 @@ class BlockingAnalysis:
         while todo:
             function = todo.popleft()
             for site in function.facts.calls:
-                if self.blocks_directly(site.target):
-                    ready.append(Link(function, site.target, site.shown, site.line))
+                called = site.callee
+                shown = called.shown or called.method or ""
+                verdict = self.policy.verdict(called)
+                if verdict is not None:
+                    ready.append(Link(function, verdict.what, shown, site.line, verdict))
                     continue
-                callee = self.index.function(site.target)
+                callee = self.index.function(called.target) if called.target else None
                 if callee is None:
                     continue
                 callers.setdefault(callee.qualified, []).append(
-                    Link(function, callee.qualified, site.shown, site.line)
+                    Link(function, callee.qualified, shown, site.line)
                 )
                 if callee.qualified not in seen and callee.qualified not in self._steps:
                     seen[callee.qualified] = callee
                     todo.append(callee)
                 elif callee.qualified in self._steps and self._steps[callee.qualified] is not None:
-                    ready.append(Link(function, callee.qualified, site.shown, site.line))
+                    ready.append(Link(function, callee.qualified, shown, site.line))
         self._mark(seen, callers, ready)
 
     def _mark(
@@ -328,48 +303,6 @@ class BlockingAnalysis:
 def blocking_location(link: Link) -> tuple[str, int]:
     """The file and line of the call a link makes."""
     return link.function.module.path, link.line
-
-
-_SHARED: list[ProjectIndex] = []
-_REFRESH_SECONDS = 2.0
-_last_refresh = [0.0]
-
-
-def shared_index(paths: Iterable[Path | str]) -> ProjectIndex:
-    """An index for ``paths``, built lazily and reused: the one already holding their package
-    roots, else a new one. For front ends that lint file by file (the flake8 plugin, a language
-    server): the linter calls this when it was given no index. ``lint_files`` registers the
-    index of a run here too, so worker processes started by fork reuse it. Modules edited on
-    disk are re-read (checked at most every two seconds)."""
-    wanted = [Path(path) for path in paths]
-    now = time.monotonic()
-    refresh = now - _last_refresh[0] > _REFRESH_SECONDS
-    if refresh:
-        _last_refresh[0] = now
-    for index in _SHARED:
-        if all(index.contains(path) for path in wanted):
-            if refresh:
-                index.refresh()
-            index.add_files(wanted)
-            return index
-    index = ProjectIndex(wanted)
-    _SHARED.append(index)
-    return index
-
-
-def register_shared(index: ProjectIndex) -> None:
-    if index not in _SHARED:
-        _SHARED.insert(0, index)
-
-
-def project_for(files: Iterable[Path], rules: Iterable[type[Rule]]) -> ProjectIndex | None:
-    """The index of a run, when one of its rules needs it; registered as shared, so worker
-    processes (started by fork) and later front-end calls reuse it."""
-    if not any(rule.needs_project for rule in rules):
-        return None
-    index = ProjectIndex(files)
-    register_shared(index)
-    return index
 
 
 def project_digest(files: Iterable[Path], rules: Iterable[type[Rule]]) -> str:

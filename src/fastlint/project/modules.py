@@ -30,40 +30,6 @@ def is_package(path: str) -> bool:
     return Path(path).name == "__init__.py"
 
 
-def absolute(qualified: str, module: str, package: bool) -> str:
-    """``..services.profile.load`` seen from ``module`` -> ``services.profile.load``."""
-    if not qualified.startswith("."):
-        return qualified
-    dots = len(qualified) - len(qualified.lstrip("."))
-    parts = module.split(".") if module else []
-    if not package:
-        parts = parts[:-1]
-    parts = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
-    rest = qualified[dots:]
-    return ".".join([*parts, rest] if rest else parts)
-
-
-def qualify_call(
-    dotted: str,
-    resolved: str | None,
-    module: str,
-    package: bool,
-    class_name: str | None,
-    defined_here: bool,
-) -> str | None:
-    """The qualified name a called ``dotted`` name refers to, whichever tree it was read from:
-    ``self.m``/``cls.m`` in a class is the class's method; an imported name is made absolute;
-    a name defined at module level (``defined_here``, and not shadowed) is this module's."""
-    head, _, rest = dotted.partition(".")
-    if head in ("self", "cls"):
-        if class_name and rest and "." not in rest:
-            return f"{module}.{class_name}.{rest}"
-        return None
-    if resolved is not None:
-        return absolute(resolved, module, package)
-    return f"{module}.{dotted}" if defined_here else None
-
-
 # Directories below a root that hold no first-party code.
 _SKIPPED_DIRS = frozenset(
     {"__pycache__", "venv", "env", "node_modules", "build", "dist", "site-packages"}

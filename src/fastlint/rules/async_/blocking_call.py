@@ -5,17 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.imports import dotted_name
-from fastlint.engine.rule import FIX_NONE, Invalid, Option, Rule, Valid
-from fastlint.knowledge.blocking import (
-    BLOCKING_CALLS,
-    CLIENTS_BY_CONSTRUCTOR,
-    CLIENTS_BY_LABEL,
-    THREAD,
-    ClientKind,
-)
-
-_MODULE = 0
+from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
+from fastlint.rules.async_.options import BLOCKING_OPTIONS, blocking_policy
 
 
 class BlockingCallInAsync(Rule):
@@ -26,20 +17,8 @@ class BlockingCallInAsync(Rule):
     category = "async"
     fix = FIX_NONE  # unsafe (time.sleep -> await asyncio.sleep) once `--fix` exists
     requires_text = ("async",)
-    options = (
-        Option(
-            "extend-blocking-calls",
-            list,
-            [],
-            "Qualified names of further functions that block, such as `mylib.slow_fetch`.",
-        ),
-        Option(
-            "allowed-blocking-calls",
-            list,
-            [],
-            "Qualified names from the built-in table that this project allows in `async def`.",
-        ),
-    )
+    needs_values = True
+    options = BLOCKING_OPTIONS
     docs = """
 ## What it does
 Finds calls that block the running thread inside the body of an `async def`: `time.sleep`,
@@ -140,110 +119,19 @@ When no async library exists, run the call in a worker thread:
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        allowed = set(self.option("allowed-blocking-calls"))
-        self._table = {name: alt for name, alt in BLOCKING_CALLS.items() if name not in allowed}
-        for name in self.option("extend-blocking-calls"):
-            self._table.setdefault(name, THREAD)
-        # Per scope, dotted name -> the client kind it holds, or None when rebound to something
-        # else (which shadows a client of the same name in an enclosing scope).
-        self._bindings: dict[int, dict[str, ClientKind | None]] = {}
-
-    # -- what names hold blocking clients ----------------------------------------------------
-
-    def _scope_key(self, dotted: str) -> int:
-        if dotted.startswith(("self.", "cls.")):
-            owner = self.ctx.class_
-            return id(owner) if owner is not None else _MODULE
-        function = self.ctx.function
-        return id(function) if function is not None else _MODULE
-
-    def _lookup(self, dotted: str) -> ClientKind | None:
-        if dotted.startswith(("self.", "cls.")):
-            owner = self.ctx.class_
-            return self._bindings.get(id(owner), {}).get(dotted) if owner is not None else None
-        for scope in reversed(self.ctx.scopes):
-            bindings = self._bindings.get(id(scope))
-            if bindings and dotted in bindings:
-                return bindings[dotted]
-        return self._bindings.get(_MODULE, {}).get(dotted)
-
-    def _kind_of(self, value: cst.CSTNode) -> ClientKind | None:
-        if not isinstance(value, cst.Call):
-            return None
-        qualified = self.ctx.resolve(value.func)
-        if qualified in CLIENTS_BY_CONSTRUCTOR:
-            return CLIENTS_BY_CONSTRUCTOR[qualified]
-        if isinstance(value.func, cst.Attribute):
-            receiver = self._receiver_kind(value.func.value)
-            derived = receiver.derived.get(value.func.attr.value) if receiver else None
-            if derived:
-                return CLIENTS_BY_LABEL[derived]
-        return None
-
-    def _receiver_kind(self, receiver: cst.CSTNode) -> ClientKind | None:
-        if isinstance(receiver, cst.Call):
-            return self._kind_of(receiver)
-        dotted = dotted_name(receiver)
-        return self._lookup(dotted) if dotted else None
-
-    def _bind(self, target: cst.CSTNode, kind: ClientKind | None, key: int | None = None) -> None:
-        dotted = dotted_name(target)
-        if dotted is None:
-            return
-        self._bindings.setdefault(self._scope_key(dotted) if key is None else key, {})[dotted] = (
-            kind
-        )
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        kind = self._kind_of(node.value)
-        for target in node.targets:
-            self._bind(target.target, kind)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        kind = self._kind_of(node.value) if node.value is not None else None
-        if kind is None:
-            kind = CLIENTS_BY_CONSTRUCTOR.get(self.ctx.resolve(node.annotation.annotation) or "")
-        self._bind(node.target, kind)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind(node.asname.name, self._kind_of(node.item))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            kind = None
-            if param.annotation is not None:
-                annotation = param.annotation.annotation
-                qualified = self.ctx.imports.resolve(annotation, [*self.ctx.scopes, node])
-                kind = CLIENTS_BY_CONSTRUCTOR.get(qualified or "")
-            self._bind(param.name, kind, key=id(node))  # a parameter shadows outer clients
-
-    # -- the calls ------------------------------------------------------------------------------
+        self._policy = blocking_policy(ctx.options)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_coroutine:
             return
-        qualified = self.ctx.resolve(node.func)
-        if qualified is not None and qualified in self._table:
-            display = qualified.removeprefix("builtins.")
-            self.report(node, self._message(f"`{display}()`", self._table[qualified]))
+        callee = self.ctx.callee(node)
+        verdict = self._policy.verdict(callee)
+        if verdict is None:
             return
-        if isinstance(node.func, cst.Attribute):
-            method = node.func.attr.value
-            kind = self._receiver_kind(node.func.value)
-            if (
-                kind is not None
-                and kind.blocks(method)
-                and kind.label not in self._allowed_labels()
-            ):
-                shown = dotted_name(node.func) or f"{kind.label}.{method}"
-                self.report(node, self._message(f"`{shown}()` on a `{kind.label}`", kind.instead))
-
-    def _allowed_labels(self) -> set[str]:
-        return set(self.option("allowed-blocking-calls"))
-
-    def _message(self, what: str, instead: str) -> str:
+        if verdict.client is None:
+            what = f"`{verdict.what}()`"
+        else:
+            what = f"`{callee.shown or callee.method}()` on a `{verdict.client}`"
         function = self.ctx.function
         name = function.name.value if isinstance(function, cst.FunctionDef) else "?"
-        return f"{what} blocks the event loop in `async def {name}`; use {instead}"
+        self.report(node, f"{what} blocks the event loop in `async def {name}`; use {verdict.instead}")

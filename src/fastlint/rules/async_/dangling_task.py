@@ -4,24 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastlint.engine.context import Context
-from fastlint.engine.imports import dotted_name
 from fastlint.engine.rule import Invalid, Rule, Valid
-
-_TASK_FUNCTIONS = frozenset(
-    {
-        "asyncio.create_task",
-        "asyncio.ensure_future",
-        "asyncio.tasks.create_task",
-        "asyncio.tasks.ensure_future",
-    }
-)
-_LOOP_FUNCTIONS = frozenset(
-    {"asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop"}
-)
-_LOOP_TYPES = frozenset(
-    {"asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop"}
-)
+from fastlint.knowledge.event_loop import EVENT_LOOP, TASK_FUNCTIONS
 
 
 class DanglingTask(Rule):
@@ -34,6 +18,7 @@ class DanglingTask(Rule):
         "garbage-collected before it finishes; keep a reference (a set of tasks, a TaskGroup)"
     )
     requires_text = ("create_task", "ensure_future")
+    needs_values = True
     docs = """
 ## What it does
 Finds calls of `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and
@@ -104,53 +89,12 @@ work, use `asyncio.TaskGroup`.
         ),
     )
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self._loops: dict[int, set[str]] = {}  # scope id (0: module) -> names bound to loops
-
-    def _scope_id(self) -> int:
-        function = self.ctx.function
-        return id(function) if function is not None else 0
-
-    def _is_loop(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Call):
-            return self.ctx.resolve(node.func) in _LOOP_FUNCTIONS
-        name = dotted_name(node)
-        if name is None:
-            return False
-        scopes = [0, *(id(scope) for scope in self.ctx.scopes)]
-        return any(name in self._loops.get(scope, ()) for scope in scopes)
-
-    def _bind(self, target: cst.CSTNode, is_loop: bool, scope: int | None = None) -> None:
-        name = dotted_name(target)
-        if name is None:
-            return
-        names = self._loops.setdefault(self._scope_id() if scope is None else scope, set())
-        if is_loop:
-            names.add(name)
-        else:
-            names.discard(name)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        is_loop = self._is_loop(node.value)
-        for target in node.targets:
-            self._bind(target.target, is_loop)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if param.annotation is not None:
-                scopes = [*self.ctx.scopes, node]
-                qualified = self.ctx.imports.resolve(param.annotation.annotation, scopes)
-                if qualified in _LOOP_TYPES:
-                    self._bind(param.name, True, id(node))
-
     def visit_Expr(self, node: cst.Expr) -> None:
         call = node.value
         if not isinstance(call, cst.Call):
             return
-        if self.ctx.resolve(call.func) in _TASK_FUNCTIONS:
+        callee = self.ctx.callee(call)
+        if callee.qualified in TASK_FUNCTIONS or (
+            callee.method == "create_task" and callee.receiver == EVENT_LOOP
+        ):
             self.report(call)
-        elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "create_task":
-            if self._is_loop(call.func.value):
-                self.report(call)

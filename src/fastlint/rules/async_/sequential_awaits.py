@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.imports import dotted_name
 from fastlint.engine.rule import Invalid, Rule, Valid
-from fastlint.engine.walker import iter_children
+from fastlint.semantic.cst_fields import iter_children
+from fastlint.semantic.cst_tree import dotted_name
 
 # Receivers and arguments that name one shared resource: awaits on it cannot run concurrently.
 _SHARED = re.compile(

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.imports import ImportTable, dotted_name
 from fastlint.engine.rule import Invalid, Rule, Valid
-from fastlint.rules.async_.blocking_call import BlockingCallInAsync
-
-if TYPE_CHECKING:  # imported when first used: the project package reads the rules' tables
-    from fastlint.project.index import BlockingAnalysis, Link
-    from fastlint.project.targets import Place
+from fastlint.project.index import BlockingAnalysis, Link
+from fastlint.rules.async_.options import BLOCKING_OPTIONS, blocking_policy
 
 _HELPERS = "import requests\ndef fetch(u):\n    return requests.get(u, timeout=5)\ndef load(u):\n    return fetch(u)\n"
 
@@ -23,15 +18,13 @@ def describe(called: str, chain: list[Link]) -> str:
     """``load_profile() blocks: load_profile -> fetch -> requests.get (services/profile.py:41)``"""
     names = [link.function.facts.name for link in chain]
     last = chain[-1]
+    verdict = last.blocking
     blocking = last.callee
-    if blocking.startswith("client:"):
-        _, label, method = blocking.split(":", 2)
-        blocking = f"{last.shown} ({label}.{method})"
-    from fastlint.project.index import blocking_location
-
-    path, line = blocking_location(last)
+    if verdict is not None:
+        blocking = verdict.what if verdict.client is None else f"{last.shown} ({verdict.what})"
+    path, line = last.function.module.path, last.line
     shown = os.path.relpath(path) if os.path.isabs(path) else path
-    steps = " -> ".join([*names, blocking.removeprefix("builtins.")])
+    steps = " -> ".join([*names, blocking])
     return f"`{called}()` blocks: {steps} ({shown}:{line}); call it with `await asyncio.to_thread({called}, ...)` or make it async"
 
 
@@ -45,7 +38,8 @@ class TransitiveBlockingCall(Rule):
     )
     needs_project = True
     requires_text = ("async",)
-    options = BlockingCallInAsync.options  # the same table settings as FST101
+    needs_values = True
+    options = BLOCKING_OPTIONS  # the same table settings as FST101
     docs = """
 ## What it does
 Follows calls from an `async def` into the sync functions of your own project, across modules:
@@ -136,32 +130,18 @@ or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` 
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        from fastlint.project.modules import is_package
-        from fastlint.project.targets import call_target
-
         index = ctx.project
         assert index is not None  # the linter provides one to rules that need it
         index.provide(ctx.path, ctx.text)
-        self._target = call_target
-        self._module = index.module_name_of(ctx.path)
-        self._package = is_package(ctx.path)
-        self._analysis: BlockingAnalysis = index.analysis(
-            self.option("extend-blocking-calls"), self.option("allowed-blocking-calls")
-        )
+        self._policy = blocking_policy(ctx.options)
+        self._analysis: BlockingAnalysis = index.analysis(self._policy)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_coroutine:
             return
-        target = self._target(node.func, self._place(self.ctx.imports))
-        if target is None or self._analysis.blocks_directly(target):
+        callee = self.ctx.callee(node)
+        if callee.target is None or self._policy.verdict(callee) is not None:
             return  # FST101's
-        chain = self._analysis.chain(target)
+        chain = self._analysis.chain(callee.target)
         if chain:
-            self.report(node, describe(dotted_name(node.func) or target, chain))
-
-    def _place(self, imports: ImportTable) -> Place:
-        from fastlint.project.targets import Place
-
-        classes = [scope for scope in self.ctx.scopes if isinstance(scope, cst.ClassDef)]
-        owner = classes[-1].name.value if classes else None
-        return Place(self._module, self._package, imports, self.ctx.scopes, owner)
+            self.report(node, describe(callee.shown or callee.target, chain))

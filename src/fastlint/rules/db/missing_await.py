@@ -4,61 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastlint.engine.context import Context
-from fastlint.engine.imports import dotted_name
 from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
-from fastlint.rules.db.sessions import (
-    ASYNC_CONNECTION,
-    ASYNC_ENGINE,
-    ASYNC_SESSION,
-    SessionTracker,
-)
+from fastlint.knowledge.sqlalchemy import COROUTINE_METHODS
 
-# The coroutine methods of SQLAlchemy 2.0's asyncio API. ``add``, ``add_all``, ``expunge``,
-# ``expire``, ``in_transaction``, ``is_modified``... are plain methods; ``begin()`` and
-# ``begin_nested()`` return async context managers (``async with session.begin():``).
-_COROUTINES = {
-    ASYNC_SESSION: frozenset(
-        {
-            "close",
-            "commit",
-            "connection",
-            "delete",
-            "execute",
-            "flush",
-            "get",
-            "get_one",
-            "invalidate",
-            "merge",
-            "refresh",
-            "reset",
-            "rollback",
-            "run_sync",
-            "scalar",
-            "scalars",
-            "stream",
-            "stream_scalars",
-        }
-    ),
-    ASYNC_CONNECTION: frozenset(
-        {
-            "close",
-            "commit",
-            "exec_driver_sql",
-            "execute",
-            "invalidate",
-            "rollback",
-            "run_sync",
-            "scalar",
-            "scalars",
-            "start",
-            "stream",
-            "stream_scalars",
-            "get_raw_connection",
-        }
-    ),
-    ASYNC_ENGINE: frozenset({"dispose"}),
-}
 _IMPORTS = "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\n"
 
 
@@ -70,6 +18,7 @@ class MissingAwaitOnAsyncSession(Rule):
     category = "database"
     fix = FIX_NONE  # unsafe (add the `await`) once `--fix` exists
     needs_project = True  # for session aliases and dependencies in other modules
+    needs_values = True
     requires_text = ("Async", "async")
     docs = """
 ## What it does
@@ -171,24 +120,12 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
         ),
     )
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self._sessions = SessionTracker(ctx)
-
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check(node.value)
-        self._sessions.on_assign([target.target for target in node.targets], node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._check(node.value)
-        self._sessions.on_ann_assign(node)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        self._sessions.on_with_item(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._sessions.on_function(node)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._check(node.value)
@@ -203,10 +140,10 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
     def _check(self, value: cst.CSTNode) -> None:
         if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             return
-        method = value.func.attr.value
-        kind = self._sessions.kind_of(value.func.value)
-        if kind in _COROUTINES and method in _COROUTINES[kind]:
-            shown = dotted_name(value.func) or f"session.{method}"
+        callee = self.ctx.callee(value)
+        kind, method = callee.receiver, callee.method
+        if kind in COROUTINE_METHODS and method in COROUTINE_METHODS[kind]:
+            shown = callee.shown or f"session.{method}"
             self.report(
                 value,
                 f"`{shown}()` is a coroutine method of `{kind}` called without `await`: it never "

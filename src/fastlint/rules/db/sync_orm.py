@@ -5,44 +5,15 @@ from __future__ import annotations
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.imports import dotted_name
 from fastlint.engine.rule import Invalid, Rule, Valid
-from fastlint.rules.db.sessions import (
-    SYNC_CONNECTION,
+from fastlint.knowledge.sqlalchemy import (
+    BLOCKING_METHODS,
     SYNC_ENGINE,
     SYNC_FACTORY,
     SYNC_SESSION,
-    SessionTracker,
     library_kind,
 )
 
-# Methods that talk to the database (or take a pooled connection) and so block.
-_BLOCKING_METHODS = {
-    SYNC_SESSION: frozenset(
-        {
-            "query",
-            "execute",
-            "scalars",
-            "scalar",
-            "get",
-            "get_one",
-            "commit",
-            "flush",
-            "refresh",
-            "merge",
-            "rollback",
-            "exec",
-            "connection",
-            "bulk_save_objects",
-            "bulk_insert_mappings",
-            "bulk_update_mappings",
-        }
-    ),
-    SYNC_CONNECTION: frozenset(
-        {"execute", "exec_driver_sql", "scalars", "scalar", "commit", "rollback"}
-    ),
-    SYNC_ENGINE: frozenset({"connect", "begin", "raw_connection", "execute"}),
-}
 _CONSTRUCTORS = {
     "create_engine": SYNC_ENGINE,
     "Session": SYNC_SESSION,
@@ -62,6 +33,7 @@ class SyncOrmInAsync(Rule):
     summary = "Sync SQLAlchemy (`Session`, `session.query`, `create_engine`, `sessionmaker`) in `async def`"
     message = "Sync SQLAlchemy call blocks the event loop in `async def`; " + _INSTEAD
     needs_project = True  # for session aliases and dependencies in other modules
+    needs_values = True
     requires_text = ("async",)
     docs = """
 ## What it does
@@ -140,43 +112,28 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._sessions = SessionTracker(ctx)
         self._awaited: set[int] = set()
 
     def visit_Await(self, node: cst.Await) -> None:
         # Awaitable, so not a sync session whatever its annotation says.
         self._awaited.add(id(node.expression))
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._sessions.on_assign([target.target for target in node.targets], node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._sessions.on_ann_assign(node)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        self._sessions.on_with_item(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._sessions.on_function(node)
-
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_coroutine or id(node) in self._awaited:
             return
-        made = library_kind(self.ctx.resolve(node.func), _CONSTRUCTORS)
+        callee = self.ctx.callee(node)
+        made = library_kind(callee.qualified, _CONSTRUCTORS)
         if made is not None:
-            if self._sessions.kind_of(node) in (SYNC_ENGINE, SYNC_SESSION, SYNC_FACTORY):
-                self._report(node, f"`{dotted_name(node.func)}()` creates a sync {made}")
+            if self.ctx.kind_of(node) in (SYNC_ENGINE, SYNC_SESSION, SYNC_FACTORY):
+                self._report(node, f"`{callee.shown}()` creates a sync {made}")
             return
         if isinstance(node.func, cst.Name):
-            if self._sessions.kind_of(node.func) == SYNC_FACTORY:
+            if self.ctx.kind_of(node.func) == SYNC_FACTORY:
                 self._report(node, f"`{node.func.value}()` opens a sync `Session`")
             return
-        if isinstance(node.func, cst.Attribute):
-            kind = self._sessions.kind_of(node.func.value)
-            method = node.func.attr.value
-            if kind in _BLOCKING_METHODS and method in _BLOCKING_METHODS[kind]:
-                shown = dotted_name(node.func) or method
-                self._report(node, f"`{shown}()` on a sync `{kind}`")
+        kind, method = callee.receiver, callee.method
+        if kind in BLOCKING_METHODS and method in BLOCKING_METHODS[kind]:
+            self._report(node, f"`{callee.shown or method}()` on a sync `{kind}`")
 
     def _report(self, node: cst.CSTNode, what: str) -> None:
         function = self.ctx.function

@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.fastapi_model import declaration_name
-from fastlint.engine.imports import dotted_name
 from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
+from fastlint.knowledge.fastapi import declaration_name
+from fastlint.semantic.cst_tree import dotted_name
 
 _MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
 _MUTABLE_CALLS = frozenset(
@@ -87,6 +87,12 @@ def add_tag(item: Item, tags: list[str] | None = None) -> list[str]:
         Invalid("def f(x=[]):\n    pass\n", 1, 9),
         Invalid("def f(*, x: dict = {}):\n    pass\n", 1, 20),
         Invalid("import collections\ndef f(x=collections.defaultdict(list)):\n    pass\n", 2, 9),
+        Invalid(
+            "handler = lambda x, acc=[]: acc.append(x)\n",
+            1,
+            24,
+            message_contains="shared by every call",
+        ),
         Invalid("class A:\n    def m(self, seen=set()):\n        pass\n", 2, 22),
     )
 
@@ -110,6 +116,12 @@ def add_tag(item: Item, tags: list[str] | None = None) -> list[str]:
             if self.ctx.fastapi.declaration(param, self.ctx.scopes):
                 continue
             self._candidates.append((node, owner_name, default))
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None and self._is_mutable(param.default):
+                self.report(param.default)  # a lambda is never a route or a dependency class
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -1,23 +1,18 @@
-"""Name resolution without libcst's scope metadata.
+"""The libcst side of the semantic model: names and values read from a libcst tree.
 
-A file-level table maps each imported local name to its qualified name (``nap`` ->
-``time.sleep``). A name bound locally (a parameter, an assignment, a ``def`` or ``class``) shadows
-the import in that function; a module-level binding of the same name shadows it for the file. The
-local bindings of a function are collected on first use, so files and functions that never ask
-cost nothing.
+The tree-specific part only: how to take a libcst node apart. What it means is in
+``semantic/resolver.py`` and ``semantic/values.py``, shared with the ``ast`` side.
 """
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterable
 
 import libcst as cst
 
-from fastlint.engine.walker import iter_children
-
-_BUILTINS = frozenset(dir(builtins))
+from fastlint.semantic.cst_fields import iter_children
+from fastlint.semantic.resolver import NameResolver
+from fastlint.semantic.values import ValueModel
 
 
 def dotted_name(node: cst.CSTNode) -> str | None:
@@ -154,82 +149,6 @@ def _param_names(params: cst.Parameters) -> Iterable[str]:
             yield star.name.value
 
 
-class Bindings(Protocol):
-    names: set[str]
-    imports: dict[str, str]
-
-
-class NameResolver:
-    """Resolution shared by every tree the project reads (libcst here, ``ast`` for the project
-    index): a function scope's own bindings shadow the module's, which shadow builtins. A
-    subclass says which scopes are functions, how to read one, and how to spell a dotted name."""
-
-    _module: Bindings
-    nested_imports: frozenset[str] | set[str] = frozenset()
-
-    def __init__(self) -> None:
-        self._scopes: dict[int, Bindings] = {}
-
-    def is_function_scope(self, scope: Any) -> bool:
-        raise NotImplementedError
-
-    def _read_function(self, scope: Any) -> Bindings:
-        raise NotImplementedError
-
-    def dotted(self, node: Any) -> str | None:
-        raise NotImplementedError
-
-    @property
-    def module_imports(self) -> dict[str, str]:
-        return self._module.imports
-
-    def bindings_of(self, scope: Any) -> Bindings:
-        """The names a function binds in its own body (read on first use)."""
-        found = self._scopes.get(id(scope))
-        if found is None:
-            found = self._scopes[id(scope)] = self._read_function(scope)
-        return found
-
-    def resolve_name(self, name: str, scopes: Sequence[Any] = ()) -> str | None:
-        """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or None
-        when it is a local variable, a module-level definition or unknown."""
-        if (
-            name not in self._module.imports
-            and name not in _BUILTINS
-            and name not in self.nested_imports
-        ):
-            return None  # nothing of that name was ever imported: local or unknown
-        for scope in reversed(scopes):
-            if not self.is_function_scope(scope):
-                continue  # class bodies do not enclose the functions inside them
-            bindings = self.bindings_of(scope)
-            if name in bindings.imports:
-                return bindings.imports[name]
-            if name in bindings.names:
-                return None
-        if name in self._module.imports:
-            return self._module.imports[name]
-        if name in self._module.names:
-            return None
-        if name in _BUILTINS:
-            return f"builtins.{name}"
-        return None
-
-    def resolve(self, node: Any, scopes: Sequence[Any] = ()) -> str | None:
-        """The qualified name of a Name/Attribute chain (``r.get`` -> ``requests.get``)."""
-        dotted = self.dotted(node)
-        if dotted is None:
-            return None
-        head, _, rest = dotted.partition(".")
-        qualified = self.resolve_name(head, scopes)
-        if qualified is None:
-            return None
-        return f"{qualified}.{rest}" if rest else qualified
-
-    def is_module_definition(self, name: str) -> bool:
-        return name in self._module.names
-
-
 class ImportTable(NameResolver):
     """Resolves local names to qualified names for one file."""
 
@@ -240,13 +159,9 @@ class ImportTable(NameResolver):
         # statements are read before the walk; function bodies are read when first asked about.
         for statement in module.body:
             self._read_module_statement(statement)
-        # Names imported inside functions, told by the walk as it meets the imports (before
-        # the code that uses them).
-        self.nested_imports: set[str] = set()
 
     def note_nested_import(self, node: cst.Import | cst.ImportFrom) -> None:
-        for local, _ in _import_bindings(node):
-            self.nested_imports.add(local)
+        self.note_nested_imports(local for local, _ in _import_bindings(node))
 
     def _read_module_statement(self, statement: cst.CSTNode) -> None:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -277,3 +192,125 @@ class ImportTable(NameResolver):
 
     def dotted(self, node: cst.CSTNode) -> str | None:
         return dotted_name(node)
+
+
+_BLOCKS = (cst.If, cst.Try, cst.TryStar, cst.With)
+
+
+def _inner_statements(statement: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """The statements of a compound statement's blocks, in source order."""
+    for child in iter_children(statement):
+        if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            yield from child.body
+        elif isinstance(
+            child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)
+        ):
+            yield from _inner_statements(child)
+
+
+def _first_positional(call: cst.Call) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is None and not arg.star:
+            return arg.value
+        break
+    return None
+
+
+class CstValues(ValueModel):
+    """The semantic model over a libcst module."""
+
+    def __init__(
+        self, imports: ImportTable, module: cst.Module, name: str = "", package: bool = False
+    ) -> None:
+        super().__init__(imports, name, package)
+        self._tree = module
+
+    def dotted(self, node: cst.CSTNode) -> str | None:
+        return dotted_name(node)
+
+    def call_func(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return node.func if type(node) is cst.Call else None  # type: ignore[attr-defined]
+
+    def call_argument(self, node: cst.Call, keyword: str) -> cst.CSTNode | None:
+        if not keyword:
+            return _first_positional(node)
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+        return None
+
+    def attribute(self, node: cst.CSTNode) -> tuple[cst.CSTNode, str] | None:
+        if type(node) is cst.Attribute:
+            return node.value, node.attr.value  # type: ignore[attr-defined]
+        return None
+
+    def subscript(self, node: cst.CSTNode) -> tuple[cst.CSTNode, list[cst.CSTNode]] | None:
+        if type(node) is not cst.Subscript:
+            return None
+        elements = []
+        for element in node.slice:  # type: ignore[attr-defined]
+            if not isinstance(element.slice, cst.Index):
+                return None
+            elements.append(element.slice.value)
+        return node.value, elements  # type: ignore[attr-defined]
+
+    def binary(self, node: cst.CSTNode, operator: str) -> tuple[cst.CSTNode, cst.CSTNode] | None:
+        if type(node) is not cst.BinaryOperation:
+            return None
+        wanted = cst.BitOr if operator == "|" else cst.Divide
+        if type(node.operator) is not wanted:  # type: ignore[attr-defined]
+            return None
+        return node.left, node.right  # type: ignore[attr-defined]
+
+    def string(self, node: cst.CSTNode) -> str | None:
+        if type(node) is cst.SimpleString:
+            value = node.evaluated_value  # type: ignore[attr-defined]
+            return value if isinstance(value, str) else None
+        return None
+
+    def parse_expression(self, text: str) -> cst.CSTNode | None:
+        try:
+            return cst.parse_expression(text)
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            return None
+
+    def parameters(
+        self, function: cst.FunctionDef | cst.Lambda
+    ) -> Iterable[tuple[str, cst.CSTNode | None, cst.CSTNode | None]]:
+        params = function.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            yield param.name.value, annotation, param.default
+
+    def _module_statements(self) -> Iterable[cst.CSTNode]:
+        """Top-level statements, also inside ``if``/``try``/``with`` blocks."""
+        stack = list(reversed(self._tree.body))
+        while stack:
+            statement = stack.pop()
+            if isinstance(statement, _BLOCKS):
+                stack.extend(reversed([*_inner_statements(statement)]))
+            else:
+                yield statement
+
+    def module_assignments(self) -> Iterable[tuple[str, cst.CSTNode]]:
+        for statement in self._module_statements():
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                    if isinstance(target, cst.Name):
+                        yield target.value, small.value
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    if isinstance(small.target, cst.Name):
+                        yield small.target.value, small.value
+
+    def module_functions(self) -> Iterable[tuple[str, cst.CSTNode | None]]:
+        for statement in self._module_statements():
+            if isinstance(statement, cst.FunctionDef):
+                returns = statement.returns.annotation if statement.returns is not None else None
+                yield statement.name.value, returns
+
+    def scope_name(self, scope: cst.CSTNode) -> str:
+        name = getattr(scope, "name", None)
+        return name.value if isinstance(name, cst.Name) else ""

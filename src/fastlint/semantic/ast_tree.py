@@ -1,0 +1,399 @@
+"""The ``ast`` side of the semantic model: names and values read from an ``ast`` tree.
+
+The project index reads the modules that are not being linted with ``ast`` (about a ninth of the
+cost of a libcst parse). This is the tree-specific part only: how to take an ``ast`` node apart,
+and a walk in the engine's order (``engine/walker.py``) that feeds the shared model. What names
+and values mean is in ``semantic/resolver.py`` and ``semantic/values.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from fastlint.semantic.resolver import NameResolver
+from fastlint.semantic.values import ValueModel
+
+_NAMED_CONSTANTS = (None, True, False)
+_TRY_STAR: type = getattr(ast, "TryStar", ast.Try)  # Python 3.11+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_FUNCTION_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+# Fields that never hold code: contexts, operators, names and other plain strings, flags.
+_NOT_CODE = frozenset(
+    {"ctx", "op", "ops", "type_comment", "kind", "conversion", "is_async", "level"}
+    | {"id", "attr", "arg", "name", "module", "names"}
+)
+_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes of ``node`` that may hold code, in field order (``ast.iter_child_nodes``
+    without its generator, and without leaves and fields that hold no code)."""
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_CODE)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, ast.AST):  # ``Dict.keys`` holds None for ``**``
+                    found.append(item)
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None. ``None``, ``True`` and ``False`` are
+    names, as in libcst (``-> None`` is ``builtins.None``, like the engine's answers)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif isinstance(node, ast.Constant) and any(node.value is c for c in _NAMED_CONSTANTS):
+        parts.append(repr(node.value))
+    else:
+        return None
+    return ".".join(reversed(parts))
+
+
+def import_bindings(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
+    """(local name, qualified name) for each name an import statement binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname is not None:
+                yield alias.asname, alias.name
+            else:
+                head = alias.name.split(".", 1)[0]  # ``import os.path`` binds ``os``
+                yield head, head
+        return
+    base = "." * node.level + (node.module or "")
+    for alias in node.names:
+        if alias.name == "*":
+            return
+        imported = alias.name
+        qualified = f"{base}.{imported}" if base and not base.endswith(".") else base + imported
+        yield alias.asname or imported, qualified
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+_TARGETED = (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.comprehension)
+_BINDING_TYPES = frozenset(
+    {*_TARGETED, *_DEFS, ast.Import, ast.ImportFrom, ast.Assign, ast.ExceptHandler}
+)
+
+
+class _LocalBindings:
+    """Names bound in one scope's own body (nested functions and classes excluded)."""
+
+    __slots__ = ("imports", "names")
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.imports: dict[str, str] = {}
+
+    def add(self, node: ast.AST) -> None:
+        if type(node) not in _BINDING_TYPES:
+            return  # most nodes: checked once, cheaply
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for local, qualified in import_bindings(node):
+                self.imports[local] = qualified
+                self.names.discard(local)
+        elif isinstance(node, _TARGETED):
+            self._bind_all(_target_names(node.target))
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._bind_all(_target_names(target))
+        elif isinstance(node, _DEFS):
+            self._bind(node.name)
+        elif isinstance(node, ast.ExceptHandler) and node.name is not None:
+            self._bind(node.name)
+
+    def _bind(self, name: str) -> None:
+        # The later binding wins: ``from time import sleep`` then ``def sleep()`` is ours.
+        self.imports.pop(name, None)
+        self.names.add(name)
+
+    def _bind_all(self, names: Iterable[str]) -> None:
+        for name in names:
+            self._bind(name)
+
+
+_NOT_ENTERED = frozenset({*_DEFS, ast.Lambda, ast.Import, ast.ImportFrom})
+
+
+def _scan_scope(body: list[ast.stmt], bindings: _LocalBindings) -> None:
+    """Every binding of a function body, in the engine's order (a stack: last statement first),
+    not entering nested scopes. ``with ... as`` names are not bindings, as in the engine's table
+    (its walk skips ``as`` names)."""
+    stack: list[ast.AST] = list(body)
+    add = bindings.add
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        add(node)
+        if kind in _NOT_ENTERED:
+            continue
+        if isinstance(node, ast.withitem):
+            stack.append(node.context_expr)
+            continue
+        stack.extend(children(node))
+
+
+def _param_names(args: ast.arguments) -> Iterator[str]:
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        yield arg.arg
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            yield star.arg
+
+
+class ModuleImports(NameResolver):
+    """Resolves local names to qualified names for one module's ``ast`` tree."""
+
+    def __init__(self, module: ast.Module) -> None:
+        super().__init__()
+        self._module = _LocalBindings()
+        # Module-level imports may sit below the code that uses them: read them all first.
+        for statement in module.body:
+            self._read_module_statement(statement)
+
+    def _read_module_statement(self, statement: ast.stmt) -> None:
+        """``try: import ujson as json`` / ``if TYPE_CHECKING:`` blocks count, as in the
+        engine's table (but not ``except*`` handlers, which it skips)."""
+        bodies: list[list[ast.stmt]]
+        if isinstance(statement, ast.If):
+            bodies = [statement.body, statement.orelse]
+        elif isinstance(statement, (ast.Try, _TRY_STAR)):
+            handlers = statement.handlers if type(statement) is ast.Try else []
+            bodies = [
+                statement.body,
+                *(handler.body for handler in handlers),
+                statement.orelse,
+                statement.finalbody,
+            ]
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            bodies = [statement.body]
+        else:
+            self._module.add(statement)
+            return
+        for body in bodies:
+            for inner in body:
+                self._read_module_statement(inner)
+
+    def is_function_scope(self, scope: ast.AST) -> bool:
+        return isinstance(scope, _FUNCTION_SCOPES)
+
+    def _read_function(self, scope: ast.AST) -> _LocalBindings:
+        found = _LocalBindings()
+        if isinstance(scope, _FUNCTION_SCOPES):
+            found.names.update(_param_names(scope.args))
+            _scan_scope(scope.body if isinstance(scope.body, list) else [], found)
+        return found
+
+    def dotted(self, node: ast.AST) -> str | None:
+        return dotted_name(node)
+
+
+def _module_statements(module: ast.Module) -> Iterator[ast.stmt]:
+    """Top-level statements, also inside ``if``/``try``/``with`` blocks (as the libcst side)."""
+    stack: list[ast.stmt] = list(reversed(module.body))
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, (ast.If, ast.Try, _TRY_STAR, ast.With, ast.AsyncWith)):
+            inner: list[ast.stmt] = list(statement.body)
+            for handler in getattr(statement, "handlers", ()):
+                inner.extend(handler.body)
+            inner.extend(getattr(statement, "orelse", ()))
+            inner.extend(getattr(statement, "finalbody", ()))
+            stack.extend(reversed(inner))
+        else:
+            yield statement
+
+
+class AstValues(ValueModel):
+    """The semantic model over an ``ast`` module."""
+
+    def __init__(
+        self, imports: ModuleImports, module: ast.Module, name: str = "", package: bool = False
+    ) -> None:
+        super().__init__(imports, name, package)
+        self._tree = module
+
+    def dotted(self, node: ast.AST) -> str | None:
+        return dotted_name(node)
+
+    def call_func(self, node: ast.AST) -> ast.AST | None:
+        return node.func if type(node) is ast.Call else None  # type: ignore[attr-defined]
+
+    def call_argument(self, node: ast.Call, keyword: str) -> ast.AST | None:
+        if not keyword:
+            if node.args and type(node.args[0]) is not ast.Starred:
+                return node.args[0]
+            return None
+        for found in node.keywords:
+            if found.arg == keyword:
+                return found.value
+        return None
+
+    def attribute(self, node: ast.AST) -> tuple[ast.AST, str] | None:
+        if type(node) is ast.Attribute:
+            return node.value, node.attr  # type: ignore[attr-defined]
+        return None
+
+    def subscript(self, node: ast.AST) -> tuple[ast.AST, list[ast.AST]] | None:
+        if type(node) is not ast.Subscript:
+            return None
+        index = node.slice  # type: ignore[attr-defined]
+        elements = list(index.elts) if type(index) is ast.Tuple else [index]
+        if any(type(element) is ast.Slice for element in elements):
+            return None
+        return node.value, elements  # type: ignore[attr-defined]
+
+    def binary(self, node: ast.AST, operator: str) -> tuple[ast.AST, ast.AST] | None:
+        if type(node) is not ast.BinOp:
+            return None
+        wanted = ast.BitOr if operator == "|" else ast.Div
+        if type(node.op) is not wanted:  # type: ignore[attr-defined]
+            return None
+        return node.left, node.right  # type: ignore[attr-defined]
+
+    def string(self, node: ast.AST) -> str | None:
+        if type(node) is ast.Constant and type(node.value) is str:  # type: ignore[attr-defined]
+            return node.value  # type: ignore[attr-defined]
+        return None
+
+    def parse_expression(self, text: str) -> ast.AST | None:
+        try:
+            return ast.parse(text, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+    def parameters(self, function: ast.AST) -> Iterator[tuple[str, ast.AST | None, ast.AST | None]]:
+        args: ast.arguments = function.args  # type: ignore[attr-defined]
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults))
+        defaults.extend(args.defaults)
+        for param, default in zip(positional, defaults, strict=True):
+            yield param.arg, param.annotation, default
+        for param, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            yield param.arg, param.annotation, default
+
+    def module_assignments(self) -> Iterator[tuple[str, ast.AST]]:
+        for statement in _module_statements(self._tree):
+            if type(statement) is ast.Assign and len(statement.targets) == 1:
+                target = statement.targets[0]
+                if type(target) is ast.Name:
+                    yield target.id, statement.value
+            elif type(statement) is ast.AnnAssign and statement.value is not None:
+                if type(statement.target) is ast.Name:
+                    yield statement.target.id, statement.value
+
+    def module_functions(self) -> Iterator[tuple[str, ast.AST | None]]:
+        for statement in _module_statements(self._tree):
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield statement.name, statement.returns
+
+    def scope_name(self, scope: ast.AST) -> str:
+        return getattr(scope, "name", "")
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BOUND = frozenset({ast.Assign, ast.AnnAssign, ast.withitem})
+_LEAVE, _ENTER, _EXIT = 0, 1, 2  # markers on the walk's stack
+
+
+class AstWalk:
+    """Walks an ``ast`` module in the engine's order (decorators, parameters and annotations in
+    the enclosing scope, then the body in the function's own), feeding the model the bindings it
+    meets as the libcst walk does (after the statement's own expressions). Subclasses hear of
+    calls, yields and scopes."""
+
+    def __init__(self, model: AstValues) -> None:
+        self.model = model
+        self.scopes: list[ast.AST] = []
+
+    def on_call(self, node: ast.Call) -> None:
+        """A call, met before its arguments."""
+
+    def on_yield(self) -> None:
+        """A ``yield`` in the innermost scope's own body."""
+
+    def on_enter(self, scope: ast.AST) -> None:
+        """Entering a function, lambda or class body (``self.scopes`` ends with it)."""
+
+    def on_leave(self, scope: ast.AST) -> None:
+        """Leaving it (``self.scopes`` still ends with it)."""
+
+    def walk(self, tree: ast.Module) -> None:
+        model = self.model
+        resolver = model.resolver
+        scopes = self.scopes
+        stack: list[Any] = list(reversed(tree.body))
+        while stack:
+            node = stack.pop()
+            if type(node) is tuple:
+                marker, subject = node
+                if marker == _ENTER:
+                    scopes.append(subject)
+                    self.on_enter(subject)
+                elif marker == _EXIT:
+                    self.on_leave(subject)
+                    scopes.pop()
+                else:
+                    self._bind(subject)
+                continue
+            kind = type(node)
+            if kind is ast.Call:
+                self.on_call(node)
+            elif kind is ast.Yield or kind is ast.YieldFrom:
+                self.on_yield()
+            elif (kind is ast.Import or kind is ast.ImportFrom) and scopes:
+                resolver.note_nested_imports(local for local, _ in import_bindings(node))
+            if kind in _FUNCTIONS:
+                stack.append((_EXIT, node))
+                stack.extend(reversed(node.body))
+                stack.append((_ENTER, node))
+                if node.returns is not None:
+                    stack.append(node.returns)
+                stack.append(node.args)
+                stack.extend(reversed(node.decorator_list))
+            elif kind is ast.ClassDef:
+                stack.append((_EXIT, node))
+                stack.extend(reversed(node.body))
+                stack.append((_ENTER, node))
+                stack.extend(reversed(node.keywords))
+                stack.extend(reversed(node.bases))
+                stack.extend(reversed(node.decorator_list))
+            elif kind is ast.Lambda:
+                stack.append((_EXIT, node))
+                stack.append(node.body)
+                stack.append((_ENTER, node))
+                stack.append(node.args)
+            else:
+                if kind in _BOUND:
+                    stack.append((_LEAVE, node))
+                stack.extend(reversed(children(node)))
+
+    def _bind(self, node: ast.AST) -> None:
+        model, scopes = self.model, self.scopes
+        if type(node) is ast.Assign:
+            model.on_assign(node.targets, node.value, scopes)
+        elif type(node) is ast.AnnAssign:
+            model.on_ann_assign(node.target, node.annotation, node.value, scopes)
+        else:
+            model.on_with_item(node.context_expr, node.optional_vars, scopes)  # type: ignore[attr-defined]
