@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fastlint.config.settings import all_options
 from fastlint.engine.linter import Linter
-from fastlint.engine.rule import Invalid, Rule, Valid
+from fastlint.engine.rule import CATEGORIES, Invalid, Rule, Valid
+from fastlint.project import ProjectIndex
 from fastlint.rules import ALL_RULES
 
 VALID = [
@@ -23,7 +26,8 @@ INVALID = [
 
 def _lint(rule: type[Rule], example: Valid | Invalid) -> list:
     options = {key: all_options()[key].validate(value) for key, value in example.options.items()}
-    return Linter([rule], options).lint_text(example.code, example.filename)
+    project = ProjectIndex([Path(example.filename)]) if rule.needs_project else None
+    return Linter([rule], options, project).lint_text(example.code, example.filename)
 
 
 @pytest.mark.parametrize(("rule", "example"), VALID)
@@ -35,9 +39,10 @@ def test_valid_example_is_not_reported(rule: type[Rule], example: Valid) -> None
 def test_invalid_example_is_reported_once_where_expected(
     rule: type[Rule], example: Invalid
 ) -> None:
+    assert example.message_contains.strip(), "an Invalid example must pin its message_contains"
     found = _lint(rule, example)
     assert [(d.code, d.row, d.column) for d in found] == [(rule.code, example.line, example.column)]
-    assert example.message_contains in found[0].message
+    assert example.message_contains in found[0].message, found[0].message
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
@@ -47,6 +52,20 @@ def test_rule_is_documented_and_has_examples(rule: type[Rule]) -> None:
     assert rule.name == rule.name.lower() and " " not in rule.name and "_" not in rule.name
     if rule.code != "FST001":  # a crash has no example source; tests/test_engine.py covers it
         assert rule.valid and rule.invalid, f"{rule.code} needs VALID and INVALID examples"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
+def test_rule_has_the_category_of_its_code_family(rule: type[Rule]) -> None:
+    assert "category" in vars(rule), f"{rule.code} declares no category"
+    assert rule.category in CATEGORIES
+    assert rule.code.startswith(CATEGORIES[rule.category]), (rule.code, rule.category)
+
+
+def test_an_unknown_category_or_fix_is_refused() -> None:
+    with pytest.raises(TypeError, match="category"):
+        type("Odd", (Rule,), {"code": "FST999", "category": "misc"})
+    with pytest.raises(TypeError, match="fix"):
+        type("Odd", (Rule,), {"code": "FST999", "category": "quality", "fix": "maybe"})
 
 
 def test_codes_and_names_are_unique() -> None:

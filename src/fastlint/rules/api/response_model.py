@@ -63,12 +63,18 @@ or `@router.get("/users/{user_id}", response_model=UserPublic)`.
         Valid(_APP + "async def helper():\n    return {}\n"),
     )
     invalid = (
-        Invalid(_APP + "@app.get('/')\nasync def root():\n    return {}\n", 4, 11),
+        Invalid(
+            _APP + "@app.get('/')\nasync def root():\n    return {}\n",
+            4,
+            11,
+            message_contains="Route declares no response model",
+        ),
         Invalid(
             "from fastapi import APIRouter as R\nrouter = R(prefix='/x')\n"
             "@router.post('/')\ndef create(item: Item):\n    return item\n",
             4,
             5,
+            message_contains="add a return annotation with a Pydantic model",
         ),
         Invalid(
             "import fastapi\ndef create_app():\n    app = fastapi.FastAPI()\n"
@@ -76,6 +82,7 @@ or `@router.get("/users/{user_id}", response_model=UserPublic)`.
             "    return app\n",
             5,
             15,
+            message_contains="(or `response_model=`)",
         ),
     )
 

@@ -93,27 +93,48 @@ When no async library exists, run the call in a worker thread:
             5,
             message_contains="asyncio.sleep",
         ),
-        Invalid("import requests as r\nasync def f():\n    return r.get('u')\n", 3, 12),
-        Invalid("async def f():\n    with open('x') as fh:\n        return fh.read()\n", 2, 10),
-        Invalid("import requests\ns = requests.Session()\nasync def f():\n    s.get('u')\n", 4, 5),
+        Invalid(
+            "import requests as r\nasync def f():\n    return r.get('u')\n",
+            3,
+            12,
+            message_contains="`requests.get()` blocks the event loop in `async def f`; use `httpx.AsyncClient`",
+        ),
+        Invalid(
+            "async def f():\n    with open('x') as fh:\n        return fh.read()\n",
+            2,
+            10,
+            message_contains="`open()` blocks the event loop in `async def f`; use `anyio.open_file`",
+        ),
+        Invalid(
+            "import requests\ns = requests.Session()\nasync def f():\n    s.get('u')\n",
+            4,
+            5,
+            message_contains="`s.get()` on a `requests.Session` blocks the event loop",
+        ),
         Invalid(
             "import httpx\nasync def f():\n    with httpx.Client() as c:\n        c.get('u')\n",
             4,
             9,
+            message_contains="`c.get()` on a `httpx.Client` blocks the event loop",
         ),
         Invalid(
             "import sqlite3\nconn = sqlite3.connect('x')\nasync def f():\n    conn.cursor().execute('q')\n",
             4,
             5,
+            message_contains="on a `sqlite3.Cursor` blocks the event loop in `async def f`; use `aiosqlite`",
         ),
         Invalid(
             "import mylib\nasync def f():\n    mylib.slow_fetch()\n",
             3,
             5,
             {"extend-blocking-calls": ["mylib.slow_fetch"]},
+            message_contains="`mylib.slow_fetch()` blocks the event loop in `async def f`; use `await asyncio.to_thread(...)`",
         ),
         Invalid(
-            "from pathlib import Path\nasync def f(p: Path):\n    return p.read_text()\n", 3, 12
+            "from pathlib import Path\nasync def f(p: Path):\n    return p.read_text()\n",
+            3,
+            12,
+            message_contains="`p.read_text()` on a `pathlib.Path` blocks the event loop",
         ),
     )
 

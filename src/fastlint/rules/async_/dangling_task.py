@@ -71,21 +71,36 @@ work, use `asyncio.TaskGroup`.
         Valid("async def f(nursery):\n    nursery.create_task(g())\n"),
     )
     invalid = (
-        Invalid("import asyncio\nasync def f():\n    asyncio.create_task(g())\n", 3, 5),
-        Invalid("from asyncio import ensure_future as ef\nasync def f():\n    ef(g())\n", 3, 5),
+        Invalid(
+            "import asyncio\nasync def f():\n    asyncio.create_task(g())\n",
+            3,
+            5,
+            message_contains="Task is not stored",
+        ),
+        Invalid(
+            "from asyncio import ensure_future as ef\nasync def f():\n    ef(g())\n",
+            3,
+            5,
+            message_contains="can be garbage-collected before it finishes",
+        ),
         Invalid(
             "import asyncio\nasync def f():\n    loop = asyncio.get_running_loop()\n"
             "    loop.create_task(g())\n",
             4,
             5,
+            message_contains="Task is not stored",
         ),
         Invalid(
-            "import asyncio\nasync def f():\n    asyncio.get_event_loop().create_task(g())\n", 3, 5
+            "import asyncio\nasync def f():\n    asyncio.get_event_loop().create_task(g())\n",
+            3,
+            5,
+            message_contains="Task is not stored",
         ),
         Invalid(
             "import asyncio\ndef f(loop: asyncio.AbstractEventLoop):\n    loop.create_task(g())\n",
             3,
             5,
+            message_contains="keep a reference (a set of tasks, a TaskGroup)",
         ),
     )
 

@@ -129,9 +129,13 @@ Bound the concurrency (an `asyncio.Semaphore`) when the list can be long.
             "        pages.append(await fetch(url))\n    return pages\n",
             5,
             22,
+            message_contains="Each iteration waits for the previous one",
         ),
         Invalid(
-            "import svc\nasync def f(ids):\n    for i in ids:\n        await svc.notify(i)\n", 4, 9
+            "import svc\nasync def f(ids):\n    for i in ids:\n        await svc.notify(i)\n",
+            4,
+            9,
+            message_contains="concurrently with `asyncio.gather(...)` or an `asyncio.TaskGroup`",
         ),
     )
 

@@ -65,11 +65,17 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
         ),
     )
     invalid = (
-        Invalid(_APP + "@app.get('/')\ndef root() -> dict:\n    return {}\n", 5, 5),
+        Invalid(
+            _APP + "@app.get('/')\ndef root() -> dict:\n    return {}\n",
+            5,
+            5,
+            message_contains="Route handler is a sync `def`",
+        ),
         Invalid(
             _APP + "@router.post('/items')\ndef create(item: dict) -> dict:\n    return item\n",
             5,
             5,
+            message_contains="declare it `async def` and await async I/O",
         ),
         Invalid(
             "import fastapi\ndef build():\n    app = fastapi.FastAPI()\n"

@@ -125,6 +125,7 @@ or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` 
             8,
             5,
             {"extend-blocking-calls": ["mylib.slow"]},
+            message_contains="`a()` blocks: a -> b -> mylib.slow (example.py:5)",
         ),
     )
 

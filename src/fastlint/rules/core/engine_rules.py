@@ -32,7 +32,7 @@ Fix the syntax at the reported position. If the file is written for a Python ver
 libcst cannot parse, exclude it with `extend-exclude`.
 """
     valid = (Valid("x = 1\n"),)
-    invalid = (Invalid("def f(:\n    pass\n", 1, 7),)
+    invalid = (Invalid("def f(:\n    pass\n", 1, 7, message_contains="SyntaxError"),)
 
 
 class InternalErrorRule(Rule):

@@ -93,7 +93,12 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
         ),
     )
     invalid = (
-        Invalid(_IMPORTS + "async def f(session: AsyncSession):\n    session.commit()\n", 3, 5),
+        Invalid(
+            _IMPORTS + "async def f(session: AsyncSession):\n    session.commit()\n",
+            3,
+            5,
+            message_contains="`session.commit()` is a coroutine method of `AsyncSession` called without `await`",
+        ),
         Invalid(
             "from typing import Annotated\nfrom fastapi import Depends\n"
             + _IMPORTS
@@ -101,6 +106,7 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
             + "async def f(db: SessionDep):\n    rows = db.execute(q)\n",
             6,
             12,
+            message_contains="write `await db.execute(...)`",
         ),
         Invalid(
             _IMPORTS
@@ -108,6 +114,7 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
             + "    async with SessionLocal() as session:\n        session.execute(q).scalars()\n",
             5,
             9,
+            message_contains="`session.execute()` is a coroutine method of `AsyncSession`",
         ),
         Invalid(
             _IMPORTS

@@ -87,13 +87,24 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
         ),
     )
     invalid = (
-        Invalid(_ORM + "async def f(db: Session):\n    return db.query(User).all()\n", 4, 12),
-        Invalid(_ORM + "async def f():\n    engine = create_engine('sqlite://')\n", 4, 14),
+        Invalid(
+            _ORM + "async def f(db: Session):\n    return db.query(User).all()\n",
+            4,
+            12,
+            message_contains="`db.query()` on a sync `Session` blocks the event loop in `async def f`",
+        ),
+        Invalid(
+            _ORM + "async def f():\n    engine = create_engine('sqlite://')\n",
+            4,
+            14,
+            message_contains="`create_engine()` creates a sync Engine",
+        ),
         Invalid(
             _ORM + "SessionLocal = sessionmaker(bind=engine)\nasync def f():\n"
             "    with SessionLocal() as db:\n        pass\n",
             5,
             10,
+            message_contains="`SessionLocal()` opens a sync `Session`",
         ),
         Invalid(
             _ORM + "from collections.abc import Iterator\nfrom fastapi import Depends\n"
@@ -101,6 +112,7 @@ async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
             "async def f(db = Depends(get_db)):\n    db.commit()\n",
             8,
             5,
+            message_contains="use `AsyncSession` (`create_async_engine`, `async_sessionmaker`)",
         ),
         Invalid(
             "from sqlmodel import Session, select\nasync def f(s: Session):\n    return s.exec(select(X))\n",

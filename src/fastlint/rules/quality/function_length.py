@@ -70,6 +70,7 @@ Move each concern into a service or helper function with a name that says what i
             2,
             15,
             {"max-function-lines": 2},
+            message_contains="Function `method` has 3 code lines (more than 2)",
         ),
     )
 

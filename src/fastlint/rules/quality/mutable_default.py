@@ -84,16 +84,36 @@ def add_tag(item: Item, tags: list[str] | None = None) -> list[str]:
         Valid("def list(): pass\ndef f(x=list()):\n    pass\n"),
     )
     invalid = (
-        Invalid("def f(x=[]):\n    pass\n", 1, 9),
-        Invalid("def f(*, x: dict = {}):\n    pass\n", 1, 20),
-        Invalid("import collections\ndef f(x=collections.defaultdict(list)):\n    pass\n", 2, 9),
+        Invalid(
+            "def f(x=[]):\n    pass\n",
+            1,
+            9,
+            message_contains="Mutable default is created once and shared by every call",
+        ),
+        Invalid(
+            "def f(*, x: dict = {}):\n    pass\n",
+            1,
+            20,
+            message_contains="default to `None` and create the value in the body",
+        ),
+        Invalid(
+            "import collections\ndef f(x=collections.defaultdict(list)):\n    pass\n",
+            2,
+            9,
+            message_contains="Mutable default is created once",
+        ),
         Invalid(
             "handler = lambda x, acc=[]: acc.append(x)\n",
             1,
             24,
             message_contains="shared by every call",
         ),
-        Invalid("class A:\n    def m(self, seen=set()):\n        pass\n", 2, 22),
+        Invalid(
+            "class A:\n    def m(self, seen=set()):\n        pass\n",
+            2,
+            22,
+            message_contains="Mutable default is created once",
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
