@@ -1,7 +1,8 @@
 """The async fixture app (FST102-FST105, FST301, FST302), compared with its golden file.
 
-The golden file lists ``path:row:col: CODE``; set FASTLINT_UPDATE_GOLDEN=1 to rewrite it after an
-intended change, then review the diff.
+The golden file lists ``path:row:col: CODE message``, so a changed message fails the test as a
+moved diagnostic does; set FASTLINT_UPDATE_GOLDEN=1 to rewrite it after an intended change, then
+review the diff.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def lint_app(monkeypatch: pytest.MonkeyPatch, jobs: int = 1) -> list[Diagnostic]
 
 
 def short(found: list[Diagnostic]) -> list[str]:
-    return [f"{d.path}:{d.row}:{d.column}: {d.code}" for d in found]
+    return [f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}" for d in found]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
