@@ -59,8 +59,11 @@ _GENERAL_KEYS = frozenset(
         "exclude",
         "extend-exclude",
         "target-version",
+        "max-file-size",
     }
 )
+# Files larger than this (bytes) are skipped with a note: libcst needs ~250 times a file's size.
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 _CODE = re.compile(r"^[A-Z]+[0-9]*$")
 
 
@@ -110,6 +113,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     target_version: str = "py310"
     config_path: Path | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     @property
     def rules(self) -> tuple[type[Rule], ...]:
@@ -181,17 +185,63 @@ def _glob_matches(relative: PurePosixPath, pattern: str) -> bool:
     return False
 
 
+def glob_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not a glob that means what it says, or None.
+
+    Patterns are matched with ``fnmatch``, which never rejects one: a ``[`` without its ``]``
+    silently becomes a literal ``[`` and a reversed range (``[z-a]``) silently matches nothing.
+    Both are mistakes, as is an empty pattern. The character-class scan follows ``fnmatch``'s
+    (``[!...]`` negates; a ``]`` first in the class is literal)."""
+    if not pattern.strip():
+        return "it is empty"
+    index, end = 0, len(pattern)
+    while index < end:
+        char = pattern[index]
+        index += 1
+        if char != "[":
+            continue
+        close = index
+        if close < end and pattern[close] == "!":
+            close += 1
+        if close < end and pattern[close] == "]":
+            close += 1
+        while close < end and pattern[close] != "]":
+            close += 1
+        if close >= end:
+            return f"the `[` at position {index} is never closed (`[[]` matches a literal `[`)"
+        body, at = pattern[index:close].removeprefix("!"), 0
+        while at < len(body):
+            if at + 2 < len(body) and body[at + 1] == "-":
+                if body[at] > body[at + 2]:
+                    return f"the range `{body[at : at + 3]}` is reversed and matches nothing"
+                at += 3
+            else:
+                at += 1
+        index = close + 1
+    return None
+
+
+def _check_globs(patterns: Iterable[str], origin: str, key: str) -> None:
+    for pattern in patterns:
+        problem = glob_problem(pattern)
+        if problem is not None:
+            raise ConfigError(
+                f"{origin}: `{key}` pattern `{pattern}` is not a valid glob: {problem}"
+            )
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` with a ``[tool.fastlint]`` table, walking up."""
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                raw = candidate.read_bytes()
+            except OSError as error:
+                raise ConfigError(f"cannot read {candidate}: {error.strerror or error}") from None
+            if b"fastlint" not in raw:
                 continue
-            if "fastlint" not in text:
-                continue
+            text = _utf8(raw, candidate)
             try:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as error:
@@ -201,13 +251,28 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def _utf8(data: bytes, path: Path) -> str:
+    """The text of a TOML file, which must be UTF-8: a ``ConfigError`` naming the first bad byte
+    rather than settings silently dropped."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(
+            f"{path} is not valid UTF-8 (byte 0x{data[error.start]:02x} on line {line}); "
+            "TOML files must be UTF-8"
+        ) from None
+
+
 def read_config_table(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_utf8(path.read_bytes(), path))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {path}: {error}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file is a directory: {path}") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
     tool = data.get("tool")
@@ -255,6 +320,7 @@ def _per_file_ignores(
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise ConfigError(f"{origin}: `per-file-ignores` must be a table of glob = [codes]")
+    _check_globs(per_file, origin, "per-file-ignores")
     found = []
     for pattern, codes in per_file.items():
         if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
@@ -284,6 +350,13 @@ def _target_version(table: Mapping[str, Any], origin: str) -> str:
     return str(target)
 
 
+def _max_file_size(table: Mapping[str, Any], origin: str) -> int:
+    size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if type(size) is not int or size < 1:
+        raise ConfigError(f"{origin}: `max-file-size` must be a positive number of bytes")
+    return size
+
+
 def build_settings(
     table: Mapping[str, Any],
     *,
@@ -299,6 +372,8 @@ def build_settings(
     for key in table:
         if key not in _GENERAL_KEYS and key not in options:
             raise ConfigError(f"{origin}: unknown key `{key}` in [tool.fastlint]")
+    for key in ("exclude", "extend-exclude"):
+        _check_globs(_string_list(table, key, origin), origin, key)
     exclude = (
         *DEFAULT_EXCLUDES,
         *_string_list(table, "exclude", origin),
@@ -312,6 +387,7 @@ def build_settings(
         exclude=exclude,
         target_version=_target_version(table, origin),
         config_path=config_path,
+        max_file_size=_max_file_size(table, origin),
     )
 
 
@@ -320,17 +396,21 @@ def load_settings(
     config: Path | None = None,
     isolated: bool = False,
     cwd: Path | None = None,
+    start: Path | None = None,
     select: Sequence[str] | None = None,
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
 ) -> Settings:
-    """Find and read the configuration, then apply command-line selection."""
+    """Find and read the configuration (from ``start``, default ``cwd``, walking up), then apply
+    command-line selection. Without a configuration file, paths are relative to ``cwd``."""
+    if config is not None and isolated:
+        raise ConfigError("--config and --isolated cannot be used together")
     cwd = (cwd or Path.cwd()).absolute()
     path: Path | None = None
     if config is not None and not isolated:
         path = config.absolute()
     elif not isolated:
-        path = find_config(cwd)
+        path = find_config((start or cwd).absolute())
     table = read_config_table(path) if path is not None else {}
     origin = str(path) if path is not None else "settings"
     return build_settings(

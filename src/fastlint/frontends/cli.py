@@ -7,13 +7,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.docs import default_label, fix_label, rule_page
+from fastlint.frontends.baseline import load_baseline
 from fastlint.frontends.formats import FORMATS
 from fastlint.frontends.progress import Progress
 from fastlint.frontends.reporting import ReportOptions, report
+from fastlint.frontends.stdin import STDIN, lint_stdin, read_stdin
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
 from fastlint.run.cache import Cache, default_cache_dir
 from fastlint.run.discovery import discover
@@ -28,6 +31,89 @@ def _split(values: Sequence[str]) -> list[str]:
 def _fail(message: str) -> None:
     click.echo(f"fastlint: error: {message}", err=True)
     sys.exit(2)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"fastlint: warning: {message}", err=True)
+
+
+def _reads_stdin(paths: Sequence[Path], stdin_filename: Path | None) -> bool:
+    """``-`` (or ``--stdin-filename``) reads the source from stdin, and nothing else."""
+    if STDIN not in paths and stdin_filename is None:
+        return False
+    others = [path for path in paths if path != STDIN]
+    if others:
+        raise ConfigError(
+            f"`-` or --stdin-filename lints stdin; it cannot be combined with {others[0]}"
+        )
+    return True
+
+
+def _check_combinations(options: ReportOptions, *, stdin: bool) -> None:
+    """Options that the run would ignore are errors; a format from the environment is a warning."""
+    source = click.get_current_context().get_parameter_source("output_format")
+    chosen = options.output_format != "text" and source is ParameterSource.COMMANDLINE
+    fmt = f"--output-format {options.output_format}"
+
+    def conflict(first: str, second: str, why: str) -> None:
+        raise ConfigError(f"{first} cannot be used with {second}: {why}")
+
+    writes = options.write_baseline is not None
+    if options.add_noqa and writes:
+        conflict("--add-noqa", "--write-baseline", "run one, then the other")
+    if options.baseline is not None and writes:
+        conflict("--baseline", "--write-baseline", "a new baseline records every diagnostic")
+    action = "--add-noqa" if options.add_noqa else "--write-baseline" if writes else None
+    if action is not None:
+        if stdin:
+            conflict(action, "stdin (`-`)", f"{action} works on files")
+        ignored = (
+            ("--statistics", options.statistics),
+            ("--output-file", options.output_file is not None),
+            (fmt, chosen),
+        )
+        for name, given in ignored:
+            if given:
+                conflict(name, action, f"{action} writes no report")
+    if options.statistics and chosen:
+        conflict(fmt, "--statistics", "the statistics are a text table")
+    if options.statistics and options.output_format != "text":
+        _warn(
+            f"ignoring FASTLINT_OUTPUT_FORMAT={options.output_format}: "
+            "--statistics prints a text table"
+        )
+
+
+def _settings(
+    config: Path | None,
+    isolated: bool,
+    stdin_filename: Path | None,
+    select: Sequence[str],
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+) -> Settings:
+    """The run's settings; for stdin named by ``--stdin-filename``, found from its directory."""
+    return load_settings(
+        config=config,
+        isolated=isolated,
+        start=stdin_filename.absolute().parent if stdin_filename else None,
+        select=_split(select) if select else None,
+        extend_select=_split(extend_select),
+        ignore=_split(ignore),
+    )
+
+
+def _discover(paths: Sequence[Path], settings: Settings, force_exclude: bool) -> list[Path]:
+    """The files to lint; a warning for each path skipped, and when there are none."""
+    files = discover(
+        list(paths) or [Path(".")],
+        settings,
+        force_exclude=force_exclude,
+        on_skip=lambda path, reason: _warn(f"skipping {path}: {reason}"),
+    )
+    if not files:
+        _warn("No Python files found under the given path(s)")
+    return files
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,6 +146,11 @@ def cli() -> None:
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option(
     "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
+)
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Lint the source read from stdin as this file (settings, excludes, noqa and output).",
 )
 @click.option(
     "--output-file",
@@ -108,6 +199,7 @@ def check(
     config_path: Path | None,
     isolated: bool,
     force_exclude: bool,
+    stdin_filename: Path | None,
     output_file: Path | None,
     quiet: bool,
     add_noqa: bool,
@@ -117,26 +209,30 @@ def check(
     no_cache: bool,
     cache_dir: Path | None,
 ) -> None:
-    """Lint PATHS (files or directories; default: the current directory)."""
-    try:
-        settings = load_settings(
-            config=config_path,
-            isolated=isolated,
-            select=_split(select) if select else None,
-            extend_select=_split(extend_select),
-            ignore=_split(ignore),
-        )
-        files = discover(list(paths) or [Path(".")], settings, force_exclude=force_exclude)
-    except ConfigError as error:
-        _fail(str(error))
-        return
-    cache = None if no_cache else Cache(cache_dir or default_cache_dir(settings), settings)
-    diagnostics = sorted(_run(files, settings, quiet=quiet, jobs=jobs or cpu_count(), cache=cache))
+    """Lint PATHS (files or directories; default: the current directory; `-`: stdin)."""
     options = ReportOptions(
         output_format, output_file, statistics, quiet, exit_zero, add_noqa, baseline, write_baseline
     )
     try:
-        status = report(diagnostics, files, options)
+        stdin = _reads_stdin(paths, stdin_filename)
+        _check_combinations(options, stdin=stdin)
+        settings = _settings(config_path, isolated, stdin_filename, select, extend_select, ignore)
+        if baseline is not None:
+            load_baseline(baseline)  # missing or malformed: fail before linting
+        files = [] if stdin else _discover(paths, settings, force_exclude)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    sources = None
+    if stdin:
+        piped = lint_stdin(read_stdin(), settings, stdin_filename, force_exclude=force_exclude)
+        diagnostics, files, sources = piped.diagnostics, piped.files, piped.sources
+    else:
+        cache = None if no_cache else Cache(cache_dir or default_cache_dir(settings), settings)
+        jobs = jobs or cpu_count()
+        diagnostics = sorted(_run(files, settings, quiet=quiet, jobs=jobs, cache=cache))
+    try:
+        status = report(diagnostics, files, options, sources)
     except ConfigError as error:
         _fail(str(error))
         return

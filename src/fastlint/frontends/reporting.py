@@ -74,15 +74,22 @@ def _render(
     return FORMATS[options.output_format](diagnostics, context)
 
 
-def report(diagnostics: Sequence[Diagnostic], files: Sequence[Path], options: ReportOptions) -> int:
-    """Write the report and return the exit status (0 clean, 1 diagnostics reported)."""
-    if options.add_noqa:
-        return _add_noqa(diagnostics, options)
-    sources = SourceLines()
+def report(
+    diagnostics: Sequence[Diagnostic],
+    files: Sequence[Path],
+    options: ReportOptions,
+    sources: SourceLines | None = None,
+) -> int:
+    """Write the report and return the exit status (0 clean, 1 diagnostics reported).
+    ``sources`` holds texts not read from disk (stdin); ``--baseline`` applies before
+    ``--add-noqa``, which then suppresses the new diagnostics only."""
+    sources = sources if sources is not None else SourceLines()
     if options.write_baseline is not None:
         return _write_baseline(diagnostics, options.write_baseline, sources, options)
     if options.baseline is not None:
         diagnostics = filter_baseline(diagnostics, options.baseline, sources)
+    if options.add_noqa:
+        return _add_noqa(diagnostics, options)
     shown = [display_path(path) for path in files]
     context = OutputContext(files=shown, sources=sources, summary=not options.quiet)
     _emit(_render(diagnostics, context, options), options)

@@ -1,0 +1,52 @@
+"""``fastlint check -``: lint source read from stdin, as the file ``--stdin-filename`` names.
+
+With a name, the text is linted as that file would be: settings found from its directory, its
+per-file-ignores, excluded only with ``--force-exclude`` (as a file named on the command line),
+and the project index (FST102) reads the piped text in place of the file on disk. Diagnostics
+show the name (``-`` without one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from fastlint.config.settings import Settings
+from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.source import decode
+from fastlint.frontends.formats import SourceLines
+from fastlint.project import project_for
+from fastlint.run.runner import FileLinter, display_path
+
+STDIN = Path("-")
+
+
+@dataclass(frozen=True)
+class StdinResult:
+    diagnostics: list[Diagnostic]
+    files: list[Path]  # the one file linted, as shown ([] when excluded)
+    sources: SourceLines  # the piped text, for formats that show or hash source lines
+
+
+def read_stdin() -> bytes:
+    return click.get_binary_stream("stdin").read()
+
+
+def lint_stdin(
+    data: bytes, settings: Settings, filename: Path | None, *, force_exclude: bool = False
+) -> StdinResult:
+    path = filename if filename is not None else STDIN
+    shown = display_path(filename) if filename is not None else "-"
+    try:
+        text, _ = decode(data)
+    except (UnicodeDecodeError, LookupError, SyntaxError, ValueError):
+        text = ""  # the linter reports the file as undecodable
+    sources = SourceLines({shown: text})
+    if force_exclude and filename is not None and settings.is_excluded(filename):
+        return StdinResult([], [], sources)
+    # The index registers the file at ``path``; the rule hands it the piped text (``provide``).
+    project = project_for([path], settings.rules) if filename is not None else None
+    diagnostics = FileLinter(settings, project).lint_bytes(data, path, shown)
+    return StdinResult(sorted(diagnostics), [Path(shown)], sources)
