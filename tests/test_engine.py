@@ -9,6 +9,7 @@ import pytest
 
 from fastlint.engine.linter import Linter
 from fastlint.engine.rule import Rule
+from fastlint.project import ProjectIndex
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
 from fastlint.semantic.cst_tree import ImportTable
 
@@ -16,7 +17,7 @@ DEFAULT = [rule for rule in ALL_RULES if rule.default_enabled]
 
 
 def lint(code: str, rules: list[type[Rule]] | None = None) -> list[tuple[str, int, int]]:
-    found = Linter(rules or DEFAULT).lint_text(code, "example.py")
+    found = Linter(rules or DEFAULT, project=ProjectIndex()).lint_text(code, "example.py")
     return [(d.code, d.row, d.column) for d in found]
 
 
@@ -36,7 +37,7 @@ class CrashingRule(Rule):
 def test_a_crashing_rule_is_reported_and_the_others_still_run() -> None:
     rules = [*DEFAULT, CrashingRule]
     code = "import time\nasync def f():\n    time.sleep(1)\n    time.sleep(2)\n"
-    found = Linter(rules).lint_text(code, "example.py")
+    found = Linter(rules, project=ProjectIndex()).lint_text(code, "example.py")
     codes = [d.code for d in found]
     assert codes.count("FST101") == 2
     assert codes.count("FST001") == 1

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fastlint.project import ProjectIndex, shared_index
+from fastlint.project import ProjectIndex
 from fastlint.project.index import blocking_location
 from fastlint.semantic.resolver import absolute
 
@@ -205,9 +205,16 @@ def test_digest_is_stable_and_follows_edits(app: Path) -> None:
     assert index.digest() != first
 
 
-def test_shared_index_is_reused(app: Path) -> None:
-    first = shared_index([app / "pkg" / "profile.py"])
-    assert shared_index([app / "pkg" / "http.py"]) is first
+def test_a_run_reuses_its_index_across_files(app: Path) -> None:
+    from fastlint.config.settings import build_settings
+    from fastlint.run.session import LintRun
+
+    run = LintRun(build_settings({}, origin="test", root=app))
+    assert run.project is not None
+    for name in ("profile.py", "http.py"):
+        run.prepare(app / "pkg" / name)
+    assert run.project.contains(app / "pkg" / "http.py")
+    assert run.linter.linter_for(app / "pkg" / "http.py").project is run.project
 
 
 def test_absolute_names_of_relative_imports() -> None:
@@ -282,7 +289,7 @@ def test_provided_text_is_read_not_the_file_on_disk(tmp_path: Path) -> None:
     assert index.analysis().chain("m.fetch") is None
 
 
-def test_each_module_text_is_parsed_once_per_process(
+def test_each_module_text_is_parsed_once_per_index(
     app: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from fastlint.project import index as index_module
@@ -296,10 +303,11 @@ def test_each_module_text_is_parsed_once_per_process(
         return read(text, name, path)
 
     monkeypatch.setattr(index_module, "read_module", counting)
-    for _ in range(2):  # two runs in one process: a new index each, the same files
-        index = ProjectIndex(sorted(app.rglob("*.py")))
+    index = ProjectIndex(sorted(app.rglob("*.py")))  # one run's index, asked again and again
+    for _ in range(2):
         index.provide(app / "pkg" / "profile.py", (app / "pkg" / "profile.py").read_text())
         assert index.analysis().chain("pkg.profile.load") is not None
+        assert index.module("pkg.http") is not None
     assert sorted(parsed) == ["pkg.http", "pkg.profile"]
 
 

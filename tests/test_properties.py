@@ -7,9 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fastlint.engine.linter import Linter
+from fastlint.project import ProjectIndex
 from fastlint.rules import ALL_RULES
 
-LINTER = Linter(ALL_RULES)
+LINTER = Linter(ALL_RULES, project=ProjectIndex())
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 

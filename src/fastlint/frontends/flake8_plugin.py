@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, load_settings
-from fastlint.engine.linter import Linter
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
+from fastlint.run.session import LintRun
 
 Flake8Error = tuple[int, int, str, type]
 
@@ -33,11 +34,16 @@ def opt_in_codes(selectors: Sequence[str]) -> frozenset[str]:
     )
 
 
-def build_linter(config: str | None, opt_in: frozenset[str]) -> Linter:
-    """The engine with the rule options of ``[tool.fastlint]``; a ``ConfigError`` if invalid."""
+def build_run(config: str | None, opt_in: frozenset[str]) -> LintRun:
+    """The run the plugin lints with: the rule options of ``[tool.fastlint]``, every rule that is
+    on by default plus ``opt_in``, no per-file ignores (flake8 applies its own); a
+    ``ConfigError`` if the configuration is invalid. Its project index, when a rule needs one,
+    is reused across files."""
     settings = load_settings(config=Path(config) if config else None)
-    rules = [rule for rule in ALL_RULES if rule.default_enabled or rule.code in opt_in]
-    return Linter(rules, dict(settings.options))
+    enabled = frozenset(
+        rule.code for rule in ALL_RULES if rule.default_enabled or rule.code in opt_in
+    )
+    return LintRun(replace(settings, enabled=enabled, per_file_ignores=()))
 
 
 class FastlintChecker:
@@ -49,7 +55,8 @@ class FastlintChecker:
 
     config: ClassVar[str | None] = None
     opt_in: ClassVar[frozenset[str]] = frozenset()
-    _linters: ClassVar[dict[tuple[str | None, frozenset[str]], Linter]] = {}
+    # One run per configuration, for the life of the flake8 process (its workers inherit it).
+    _runs: ClassVar[dict[tuple[str | None, frozenset[str]], LintRun]] = {}
 
     def __init__(self, tree: Any, lines: Sequence[str], filename: str) -> None:
         self.lines = lines
@@ -71,19 +78,22 @@ class FastlintChecker:
         selectors = [*(options.select or ()), *(getattr(options, "extend_select", None) or ())]
         cls.opt_in = opt_in_codes(selectors)
         try:
-            cls.linter()
+            cls.lint_run()
         except ConfigError as error:
             print(f"fastlint: error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
 
     @classmethod
-    def linter(cls) -> Linter:
+    def lint_run(cls) -> LintRun:
         key = (cls.config, cls.opt_in)
-        found = cls._linters.get(key)
+        found = cls._runs.get(key)
         if found is None:
-            found = cls._linters[key] = build_linter(cls.config, cls.opt_in)
+            found = cls._runs[key] = build_run(cls.config, cls.opt_in)
         return found
 
     def run(self) -> Iterator[Flake8Error]:
-        for d in self.linter().lint_text("".join(self.lines), self.filename):
+        lint_run = self.lint_run()
+        lint_run.prepare(self.filename)
+        linter = lint_run.linter.linter_for(Path(self.filename))
+        for d in linter.lint_text("".join(self.lines), self.filename):
             yield d.row, d.column - 1, f"{d.code} {d.message}", type(self)

@@ -8,9 +8,6 @@ from fastlint.project.index import (
     ProjectIndex,
     blocking_location,
     project_digest,
-    project_for,
-    register_shared,
-    shared_index,
 )
 
 __all__ = [
@@ -19,7 +16,4 @@ __all__ = [
     "ProjectIndex",
     "blocking_location",
     "project_digest",
-    "project_for",
-    "register_shared",
-    "shared_index",
 ]

@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fastlint.config.settings import Settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.linter import INTERNAL_ERROR, Linter
-from fastlint.engine.rule import Rule
-from fastlint.project import ProjectIndex, project_for
 from fastlint.run.cache import Cache, content_hash
+from fastlint.run.session import (
+    UNREADABLE,
+    FileLinter,
+    LintRun,
+    Result,
+    TooBig,
+    engine_error,
+    read_and_lint,
+    read_source,
+    tune_gc_for_batch,
+)
 
-# The hash of the content linted (None when unreadable) and its diagnostics.
-Result = tuple[str | None, list[Diagnostic]]
+__all__ = [
+    "MIN_PARALLEL_FILES",
+    "UNREADABLE",
+    "FileLinter",
+    "LintRun",
+    "OnSkip",
+    "Result",
+    "cpu_count",
+    "display_path",
+    "engine_error",
+    "lint_files",
+    "read_and_lint",
+    "tune_gc_for_batch",
+]
+
 # Fewer files than this are linted in-process: starting workers would cost more than it saves.
 MIN_PARALLEL_FILES = 8
+# Called with a file that was not linted and why (one line, e.g. "cannot read: Permission
+# denied"; notes that mean unreadable start with ``UNREADABLE``).
+OnSkip = Callable[[Path, str], None]
 
 
 def display_path(path: Path) -> str:
@@ -28,54 +51,6 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-class FileLinter:
-    """One ``Linter`` per distinct rule set (per-file-ignores make several)."""
-
-    def __init__(self, settings: Settings, project: ProjectIndex | None = None) -> None:
-        self.settings = settings
-        self.project = project
-        self._linters: dict[tuple[type[Rule], ...], Linter] = {}
-
-    def linter_for(self, path: Path) -> Linter:
-        rules = self.settings.rules_for(path)
-        linter = self._linters.get(rules)
-        if linter is None:
-            linter = self._linters[rules] = Linter(rules, dict(self.settings.options), self.project)
-        return linter
-
-    def lint_path(self, path: Path) -> list[Diagnostic]:
-        return read_and_lint(self, path, display_path(path))[1]
-
-    def lint_bytes(self, data: bytes, path: Path, shown: str) -> list[Diagnostic]:
-        try:
-            return self.linter_for(path).lint_bytes(data, shown)
-        except Exception as error:  # the engine itself failed on this file: report, go on
-            return [engine_error(shown, f"{type(error).__name__}: {error}")]
-
-
-def read_and_lint(linter: FileLinter, path: Path, shown: str) -> Result:
-    """The content hash of what was linted (None if unreadable) and its diagnostics."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [engine_error(shown, f"cannot read the file: {error.strerror or error}")]
-    return content_hash(data), linter.lint_bytes(data, path, shown)
-
-
-def engine_error(path: str, detail: str) -> Diagnostic:
-    message = f"Internal error: fastlint could not lint this file: {' '.join(detail.split())}"
-    return Diagnostic(path, 1, 1, INTERNAL_ERROR, message, 1, 1)
-
-
-def tune_gc_for_batch() -> None:
-    """Collect garbage far less often, in processes that only lint (the CLI and its workers).
-
-    A run allocates millions of short-lived libcst nodes; trees are acyclic, so refcounting
-    frees them, yet CPython's default thresholds start a collection every 700 allocations and
-    walk every live tree again. The benchmark measured 12% of a cold run spent there."""
-    gc.set_threshold(100_000, 50, 100)
-
-
 def lint_files(
     files: Sequence[Path],
     settings: Settings,
@@ -83,24 +58,28 @@ def lint_files(
     jobs: int = 1,
     cache: Cache | None = None,
     on_file: Callable[[Path], None] | None = None,
+    on_skip: OnSkip | None = None,
 ) -> list[Diagnostic]:
     """Lint ``files`` (reusing ``cache`` results of unchanged ones) in ``jobs`` processes; the
     result is the same for any ``jobs``: each file's diagnostics, in the order of ``files``.
-    ``on_file`` (the CLI's progress line) is called as each file is done."""
+    ``on_file`` (the CLI's progress line) is called as each file is done; ``on_skip`` for each
+    file that was not linted (unreadable, or above ``max-file-size``), in the order of files."""
     shown = [display_path(path) for path in files]
     found: dict[int, list[Diagnostic]] = {}
+    notes: dict[int, str] = {}
     todo = list(range(len(files)))
-    # Registered as shared: forked workers inherit it. None unless a rule reads other files.
-    project = project_for(files, settings.rules)
+    run = LintRun(settings, files)  # handed to the workers; its index only if a rule needs it
     if cache is not None:
-        if project is not None:  # results may depend on any file the index reads
-            cache.extend_key(project.digest())
-        todo = _reuse(cache, files, shown, found)
+        if run.project is not None:  # results may depend on any file the index reads
+            cache.extend_key(run.digest())
+        todo = _reuse(cache, files, shown, found, settings.max_file_size)
         for index in found:
             _notify(on_file, files[index])
 
     def done(index: int, result: Result) -> None:
         found[index] = result[1]
+        if result[2]:
+            notes[index] = result[2]
         if cache is not None and result[0] is not None:
             cache.put(files[index], result[0], result[1])
         _notify(on_file, files[index])
@@ -109,26 +88,32 @@ def lint_files(
         from fastlint.run.parallel import lint_in_workers  # imports multiprocessing
 
         tasks = [(index, str(files[index]), shown[index], _size(files[index])) for index in todo]
-        lint_in_workers(tasks, settings, jobs, done)  # forked workers inherit the index
+        lint_in_workers(tasks, run, jobs, done)
     else:
-        linter = FileLinter(settings, project)
         for index in todo:
-            done(index, read_and_lint(linter, files[index], shown[index]))
+            done(index, run.lint(files[index], shown[index]))
     if cache is not None:
         cache.save()
+    if on_skip is not None:
+        for index in sorted(notes):
+            on_skip(files[index], notes[index])
     return [diagnostic for index in range(len(files)) for diagnostic in found[index]]
 
 
 def _reuse(
-    cache: Cache, files: Sequence[Path], shown: list[str], found: dict[int, list[Diagnostic]]
+    cache: Cache,
+    files: Sequence[Path],
+    shown: list[str],
+    found: dict[int, list[Diagnostic]],
+    limit: int,
 ) -> list[int]:
     """Fill ``found`` from the cache; the indices of the files still to lint."""
     todo = []
     for index, path in enumerate(files):
         try:
-            digest = content_hash(path.read_bytes())
-        except OSError:
-            todo.append(index)  # linting it reports why it cannot be read
+            digest = content_hash(read_source(path, limit))
+        except (OSError, TooBig):
+            todo.append(index)  # linting it reports why it is not linted
             continue
         hit = cache.get(path, digest, shown[index])
         if hit is None:
