@@ -357,13 +357,6 @@ def _max_file_size(table: Mapping[str, Any], origin: str) -> int:
     return size
 
 
-def _max_file_size(table: Mapping[str, Any], origin: str) -> int:
-    size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
-    if type(size) is not int or size < 1:
-        raise ConfigError(f"{origin}: `max-file-size` must be a positive number of bytes")
-    return size
-
-
 def build_settings(
     table: Mapping[str, Any],
     *,
