@@ -34,6 +34,14 @@ generated client code has no types.
 
 ## Example
 ```python
+from fastapi import APIRouter
+
+from app.db import SessionDep
+from app.models import User
+
+router = APIRouter()
+
+
 @router.get("/users/{user_id}")
 async def get_user(user_id: int, db: SessionDep):
     return await db.get(User, user_id)
@@ -41,6 +49,15 @@ async def get_user(user_id: int, db: SessionDep):
 
 ## Use instead
 ```python
+from fastapi import APIRouter
+
+from app.db import SessionDep
+from app.models import User
+from app.schemas import UserPublic
+
+router = APIRouter()
+
+
 @router.get("/users/{user_id}")
 async def get_user(user_id: int, db: SessionDep) -> UserPublic:
     return await db.get(User, user_id)

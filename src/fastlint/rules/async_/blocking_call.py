@@ -40,25 +40,35 @@ progress. Latency grows with load and health checks time out.
 ## Example
 ```python
 import time
-import requests
 
-@router.get("/weather")
-async def weather(city: str) -> Weather:
+import requests
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/weather/{city}")
+async def weather(city: str) -> dict:
     time.sleep(1)
-    return Weather(**requests.get(f"{API}/{city}").json())
+    return requests.get(f"https://api.example.com/{city}").json()
 ```
 
 ## Use instead
 ```python
 import asyncio
-import httpx
 
-@router.get("/weather")
-async def weather(city: str) -> Weather:
+import httpx
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/weather/{city}")
+async def weather(city: str) -> dict:
     await asyncio.sleep(1)
     async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.get(f"{API}/{city}")
-    return Weather(**response.json())
+        response = await client.get(f"https://api.example.com/{city}")
+    return response.json()
 ```
 When no async library exists, run the call in a worker thread:
 `await asyncio.to_thread(blocking_function, arg)`.

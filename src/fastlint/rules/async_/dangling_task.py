@@ -35,20 +35,41 @@ documentation of `asyncio.create_task` warns about this.
 
 ## Example
 ```python
+import asyncio
+
+from fastapi import APIRouter
+
+from app.emails import send_welcome_email
+from app.schemas import UserIn, UserOut
+from app.users import create_user
+
+router = APIRouter()
+
+
 @router.post("/signup", status_code=201)
 async def signup(user: UserIn) -> UserOut:
-    created = await users.create(user)
+    created = await create_user(user)
     asyncio.create_task(send_welcome_email(created.email))
     return created
 ```
 
 ## Use instead
 ```python
+import asyncio
+
+from fastapi import APIRouter
+
+from app.emails import send_welcome_email
+from app.schemas import UserIn, UserOut
+from app.users import create_user
+
+router = APIRouter()
 background_tasks: set[asyncio.Task[None]] = set()
+
 
 @router.post("/signup", status_code=201)
 async def signup(user: UserIn) -> UserOut:
-    created = await users.create(user)
+    created = await create_user(user)
     task = asyncio.create_task(send_welcome_email(created.email))
     background_tasks.add(task)
     task.add_done_callback(background_tasks.discard)

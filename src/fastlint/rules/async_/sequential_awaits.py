@@ -87,6 +87,9 @@ for.
 
 ## Example
 ```python
+from app.http import fetch  # async def fetch(url: str) -> bytes
+
+
 async def fetch_all(urls: list[str]) -> list[bytes]:
     pages = []
     for url in urls:
@@ -96,6 +99,11 @@ async def fetch_all(urls: list[str]) -> list[bytes]:
 
 ## Use instead
 ```python
+import asyncio
+
+from app.http import fetch
+
+
 async def fetch_all(urls: list[str]) -> list[bytes]:
     return await asyncio.gather(*(fetch(url) for url in urls))
 ```

@@ -41,6 +41,16 @@ short.
 
 ## Example
 ```python
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+from app.models import User
+from app.schemas import UserOut
+
+router = APIRouter()
+
+
 @router.get("/users/{user_id}")
 def get_user(user_id: int, db: Session = Depends(get_db)) -> UserOut:
     return db.get(User, user_id)
@@ -48,8 +58,21 @@ def get_user(user_id: int, db: Session = Depends(get_db)) -> UserOut:
 
 ## Use instead
 ```python
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import get_session
+from app.models import User
+from app.schemas import UserOut
+
+router = APIRouter()
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
 @router.get("/users/{user_id}")
-async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
+async def get_user(user_id: int, db: SessionDep) -> UserOut:
     return await db.get(User, user_id)
 ```
 """

@@ -72,18 +72,60 @@ Peers only see a blocking call written directly in the `async def`. In a real se
 the event loop, and every other request of the worker, for the whole network round trip.
 
 ## Example
+A project of four files: the app, a route, a service, and an HTTP helper.
 ```python
-# routers/users.py
-@router.get("/users/{user_id}/profile")
-async def profile(user_id: int) -> Profile:
-    return load_profile(user_id)  # services/profile.py -> clients/http.py: requests.get
+# file: clients/http.py
+import requests
 
+
+def fetch(url: str) -> dict:
+    return requests.get(url, timeout=5).json()
+
+
+# file: services/profile.py
+from clients.http import fetch
+
+
+def load_profile(user_id: int) -> dict:
+    return fetch(f"https://profiles.example.com/{user_id}")
+
+
+# file: routers/users.py
+from fastapi import APIRouter
+
+from services.profile import load_profile
+
+router = APIRouter()
+
+
+@router.get("/users/{user_id}/profile")
+async def profile(user_id: int) -> dict:
+    return load_profile(user_id)  # load_profile -> fetch -> requests.get
+
+
+# file: main.py
+from fastapi import FastAPI
+
+from routers.users import router
+
+app = FastAPI()
+app.include_router(router)
 ```
 
 ## Use instead
 ```python
+# file: routers/users.py
+import asyncio
+
+from fastapi import APIRouter
+
+from services.profile import load_profile
+
+router = APIRouter()
+
+
 @router.get("/users/{user_id}/profile")
-async def profile(user_id: int) -> Profile:
+async def profile(user_id: int) -> dict:
     return await asyncio.to_thread(load_profile, user_id)
 ```
 or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` at each step).

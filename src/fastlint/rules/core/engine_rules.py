@@ -22,6 +22,11 @@ hide every other finding in the file.
 
 ## Example
 ```python
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
 @router.get("/items")
 async def list_items(:
     ...

@@ -50,6 +50,19 @@ is a coroutine, not a `Result`, and fails later far from the cause.
 
 ## Example
 ```python
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import get_session
+from app.models import Item
+from app.schemas import ItemIn, ItemOut
+
+router = APIRouter()
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
 @router.post("/items", status_code=201)
 async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
     row = Item(**item.model_dump())
@@ -60,6 +73,19 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
 
 ## Use instead
 ```python
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import get_session
+from app.models import Item
+from app.schemas import ItemIn, ItemOut
+
+router = APIRouter()
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
 @router.post("/items", status_code=201)
 async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
     row = Item(**item.model_dump())

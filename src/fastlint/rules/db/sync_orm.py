@@ -59,6 +59,16 @@ pool; an `async def` handler with a sync session is the worst of both.
 
 ## Example
 ```python
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+from app.models import User
+from app.schemas import UserOut
+
+router = APIRouter()
+
+
 @router.get("/users/{user_id}")
 async def get_user(user_id: int, db: Session = Depends(get_db)) -> UserOut:
     return db.query(User).filter(User.id == user_id).one()
@@ -66,8 +76,21 @@ async def get_user(user_id: int, db: Session = Depends(get_db)) -> UserOut:
 
 ## Use instead
 ```python
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import get_session
+from app.models import User
+from app.schemas import UserOut
+
+router = APIRouter()
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
 @router.get("/users/{user_id}")
-async def get_user(user_id: int, db: AsyncSessionDep) -> UserOut:
+async def get_user(user_id: int, db: SessionDep) -> UserOut:
     return await db.get_one(User, user_id)
 ```
 """

@@ -53,16 +53,16 @@ shares the same object, so a function that appends to its default list leaks dat
 
 ## Example
 ```python
-def add_tag(item: Item, tags: list[str] = []) -> list[str]:
-    tags.append(item.tag)
+def add_tag(tag: str, tags: list[str] = []) -> list[str]:
+    tags.append(tag)
     return tags
 ```
 
 ## Use instead
 ```python
-def add_tag(item: Item, tags: list[str] | None = None) -> list[str]:
+def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
     tags = [] if tags is None else tags
-    tags.append(item.tag)
+    tags.append(tag)
     return tags
 ```
 """
