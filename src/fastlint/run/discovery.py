@@ -70,7 +70,7 @@ class _Skips:
 
 def _not_regular(mode: int, symlink: bool) -> str:
     if stat.S_ISFIFO(mode):
-        kind = "a named pipe (FIFO)"
+        kind = "a named pipe"
     elif stat.S_ISCHR(mode):
         kind = "a character device"
     elif stat.S_ISBLK(mode):
