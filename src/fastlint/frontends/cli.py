@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -20,7 +21,7 @@ from fastlint.frontends.stdin import STDIN, lint_stdin, read_stdin
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
 from fastlint.run.cache import Cache, default_cache_dir
 from fastlint.run.discovery import discover
-from fastlint.run.runner import cpu_count, lint_files, tune_gc_for_batch
+from fastlint.run.runner import UNREADABLE, cpu_count, display_path, lint_files, tune_gc_for_batch
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -247,13 +248,27 @@ def _run(
     jobs: int = 1,
     cache: Cache | None = None,
 ) -> list:
-    """Lint the files, with a progress line on an interactive stderr for long runs."""
+    """Lint the files, with a progress line on an interactive stderr for long runs. A file that
+    was not linted (unreadable, above ``max-file-size``) is a warning; exit 2 when no file could
+    be linted because of files that cannot be read."""
     progress = Progress(len(files), enabled=not quiet)
     on_file = progress.file_done if progress.enabled else None
+    notes: list[tuple[Path, str]] = []
     try:
-        return lint_files(files, settings, jobs=jobs, cache=cache, on_file=on_file)
+        found = lint_files(
+            files, settings, jobs=jobs, cache=cache, on_file=on_file, on_skip=_collect(notes)
+        )
     finally:
         progress.finish()
+    for path, note in notes:
+        _warn(f"{display_path(path)}: {note}")
+    if len(notes) == len(files) and any(note.startswith(UNREADABLE) for _, note in notes):
+        _fail("no file could be linted (see the warnings above)")
+    return found
+
+
+def _collect(notes: list[tuple[Path, str]]) -> Callable[[Path, str], None]:
+    return lambda path, note: notes.append((path, note))
 
 
 @cli.command(name="rules")
@@ -276,4 +291,11 @@ def show_rule(code: str) -> None:
 
 def main() -> None:
     tune_gc_for_batch()
+    signal.signal(signal.SIGINT, _interrupted)
     cli(prog_name="fastlint")
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C: exit 130, as other tools do (click would say "Aborted!" and exit 1, the status
+    for "violations found"); the worker pool is stopped on the way out."""
+    raise SystemExit(128 + signum)

@@ -17,8 +17,8 @@ from fastlint.config.settings import Settings
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.source import decode
 from fastlint.frontends.formats import SourceLines
-from fastlint.project import project_for
-from fastlint.run.runner import FileLinter, display_path
+from fastlint.run.runner import display_path
+from fastlint.run.session import LintRun
 
 STDIN = Path("-")
 
@@ -47,6 +47,5 @@ def lint_stdin(
     if force_exclude and filename is not None and settings.is_excluded(filename):
         return StdinResult([], [], sources)
     # The index registers the file at ``path``; the rule hands it the piped text (``provide``).
-    project = project_for([path], settings.rules) if filename is not None else None
-    diagnostics = FileLinter(settings, project).lint_bytes(data, path, shown)
+    diagnostics = LintRun(settings, [path]).linter.lint_bytes(data, path, shown)
     return StdinResult(sorted(diagnostics), [Path(shown)], sources)
