@@ -12,8 +12,10 @@ from click.testing import CliRunner
 from fastlint.config.settings import Settings, build_settings
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.frontends.cli import cli
+from fastlint.run import parallel
 from fastlint.run.parallel import Plan, Task, make_chunks
-from fastlint.run.runner import MIN_PARALLEL_FILES, FileLinter, lint_files
+from fastlint.run.runner import MIN_PARALLEL_FILES, lint_files
+from fastlint.run.session import FileLinter
 
 SOURCES = (
     "import time\n\n\nasync def handler():\n    time.sleep(1)\n",
@@ -115,3 +117,128 @@ def test_cli_jobs_option(
     assert len(outputs) == 1
     result = CliRunner().invoke(cli, ["check", "--jobs", "0", "."])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_unreadable_file_is_a_note_not_an_internal_error(
+    files: list[Path], settings: Settings, tmp_path: Path, jobs: int
+) -> None:
+    dangling = tmp_path / "pkg0" / "dangling.py"
+    dangling.symlink_to(tmp_path / "missing.py")
+    notes: list[tuple[Path, str]] = []
+    found = lint_files(
+        sorted([*files, dangling]),
+        settings,
+        jobs=jobs,
+        on_skip=lambda path, note: notes.append((path, note)),
+    )
+    assert notes == [(dangling, "cannot read: No such file or directory")]
+    assert not any(d.code == "FST001" for d in found)
+    assert found == lint_files(files, settings, jobs=jobs)
+
+
+def test_cli_reports_unreadable_files_and_exits_2_only_when_nothing_was_linted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("gone.py").symlink_to("nowhere.py")
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "."])
+    assert result.exit_code == 2
+    assert "gone.py: cannot read: No such file or directory" in result.output
+    assert "FST001" not in result.output
+    Path("ok.py").write_text("x = 1\n")
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "."])
+    assert result.exit_code == 0
+    assert "gone.py: cannot read" in result.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_a_file_without_read_permission_is_unreadable(tmp_path: Path, settings: Settings) -> None:
+    private = tmp_path / "private.py"
+    private.write_text("x = 1\n")
+    private.chmod(0)
+    notes: list[str] = []
+    assert lint_files([private], settings, on_skip=lambda _, note: notes.append(note)) == []
+    assert notes == ["cannot read: Permission denied"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_above_max_file_size_are_skipped_with_a_note(
+    files: list[Path], tmp_path: Path, jobs: int
+) -> None:
+    limit = 300
+    small = build_settings({"max-file-size": limit}, origin="test", root=tmp_path)
+    notes: dict[Path, str] = {}
+    found = lint_files(files, small, jobs=jobs, on_skip=notes.__setitem__)
+    big = {path for path in files if path.stat().st_size > limit}
+    assert big and set(notes) == big
+    assert all("is above max-file-size (300 bytes)" in note for note in notes.values())
+    assert {Path(d.path).resolve() for d in found}.isdisjoint(big)
+    everything = lint_files(files, build_settings({}, origin="test", root=tmp_path), jobs=jobs)
+    assert found == [d for d in everything if Path(d.path).resolve() not in big]
+
+
+def test_max_file_size_is_read_from_the_config(
+    files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.fastlint]\nmax-file-size = 300\n")
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "."])
+    assert "is above max-file-size (300 bytes)" in result.output
+    (tmp_path / "pyproject.toml").write_text('[tool.fastlint]\nmax-file-size = "big"\n')
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "."])
+    assert result.exit_code == 2 and "max-file-size" in result.output
+
+
+def test_the_plan_never_hands_out_two_big_files_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "BIG_FILE", 100)
+    tasks = [
+        (index, f"f{index}.py", f"f{index}.py", 500 if index % 5 == 0 else 10)
+        for index in range(30)
+    ]
+    chunks = make_chunks(tasks, 3)
+    assert all(len(chunk) == 1 for chunk in chunks if chunk[0][3] > 100)
+    plan = Plan(chunks, 3)
+    first = plan.next_for(0)
+    assert first is not None and parallel.is_big(first)  # big files first
+    for position in (1, 2, 1, 2):
+        chunk = plan.next_for(position)
+        assert chunk is not None and not parallel.is_big(chunk)
+    plan.big_running = False  # the worker is done with it
+    second = plan.next_for(1)
+    assert second is not None and parallel.is_big(second)
+
+
+@needs_fork
+def test_big_files_run_one_at_a_time_each_on_a_fresh_worker(
+    files: list[Path], settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "BIG_FILE", 400)
+    big = {path.name for path in files if path.stat().st_size > 400}
+    assert len(big) >= 3
+    log = tmp_path / "log.txt"
+    original = FileLinter.lint_bytes
+
+    def record(self: FileLinter, data: bytes, path: Path, shown: str) -> list[Diagnostic]:
+        with open(log, "a") as stream:
+            stream.write(f"start {os.getpid()} {path.name}\n")
+        found = original(self, data, path, shown)
+        with open(log, "a") as stream:
+            stream.write(f"end {os.getpid()} {path.name}\n")
+        return found
+
+    monkeypatch.setattr(FileLinter, "lint_bytes", record)
+    assert lint_files(files, settings, jobs=3) == lint_files(files, settings, jobs=1)
+    events = [line.split() for line in log.read_text().splitlines()]
+    parallel_events = events[: len(events) // 2]  # the jobs=3 run came first
+    running: set[str] = set()
+    big_pids: list[str] = []
+    for kind, pid, name in parallel_events:
+        if name in big:
+            if kind == "start":
+                assert not running, f"{name} started while {running} ran"
+                running.add(name)
+                big_pids.append(pid)
+            else:
+                running.discard(name)
+    assert len(big_pids) == len(big) and len(set(big_pids)) == len(big)  # a fresh worker each
