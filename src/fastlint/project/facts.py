@@ -15,7 +15,7 @@ import ast
 import warnings
 from dataclasses import dataclass, field
 
-from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, children, dotted_name
+from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
 from fastlint.semantic.values import Callee
 
@@ -92,34 +92,12 @@ def _is_first_use(test: ast.expr, imports: ModuleImports) -> bool:
     )
 
 
-def _first_use_calls(node: ast.FunctionDef, imports: ModuleImports) -> set[int]:
-    """The calls inside a function's first-use initialization blocks (not nested scopes)."""
-    muted: set[int] = set()
-    stack: list[ast.AST] = list(node.body)
-    while stack:
-        current = stack.pop()
-        if type(current) in _NESTED:
-            continue
-        if type(current) is ast.If and _is_first_use(current.test, imports):
-            stack.extend(current.orelse)
-            inner: list[ast.AST] = list(current.body)
-            while inner:
-                below = inner.pop()
-                if type(below) is ast.Call:
-                    muted.add(id(below))
-                inner.extend(children(below))
-            continue
-        stack.extend(children(current))
-    return muted
-
-
 @dataclass
 class _Reading:
     """A function whose calls are being recorded."""
 
     name: str
     context_manager: bool
-    muted: set[int]
     calls: list[CallSite] = field(default_factory=list)
     generator: bool = False
 
@@ -134,6 +112,25 @@ class _FactsWalk(AstWalk):
         self.facts = facts
         self._readings: list[_Reading | None] = []  # one per scope on the stack
         self._prefixes: list[str | None] = [""]  # the qualified prefix inside each scope
+        self.quiet = True  # calls outside the recorded functions are not facts
+        self._quiet: list[bool] = []
+
+    def quiet_block(self, node: ast.If) -> bool:
+        """First-use initialization is a cost paid once, not per call: its calls are not
+        recorded (the ``else`` branch is)."""
+        return _is_first_use(node.test, self.model.resolver)  # type: ignore[arg-type]
+
+    def enters(self, scope: ast.AST) -> bool:
+        """Only the bodies whose calls are recorded, and the classes that hold them: nothing
+        else a recorded call can depend on is bound in another body (but ``self.x`` assigned
+        in a method that is not recorded, an approximation the index accepts)."""
+        if self._prefixes[-1] is None:
+            return False
+        if type(scope) is ast.ClassDef:
+            return True
+        return type(scope) is ast.FunctionDef and all(
+            name in _TRANSPARENT for name in _decorator_names(scope)
+        )
 
     def on_enter(self, scope: ast.AST) -> None:
         prefix = self._prefixes[-1]
@@ -145,17 +142,16 @@ class _FactsWalk(AstWalk):
         elif type(scope) is ast.FunctionDef and prefix is not None:
             decorators = _decorator_names(scope)
             if all(name in _TRANSPARENT for name in decorators):
-                reading = _Reading(
-                    f"{prefix}{scope.name}",
-                    "contextmanager" in decorators,
-                    _first_use_calls(scope, self.model.resolver),  # type: ignore[arg-type]
-                )
+                reading = _Reading(f"{prefix}{scope.name}", "contextmanager" in decorators)
         self._readings.append(reading)
         self._prefixes.append(inner)
+        self._quiet.append(self.quiet)
+        self.quiet = reading is None
 
     def on_leave(self, scope: ast.AST) -> None:
         self._prefixes.pop()
         reading = self._readings.pop()
+        self.quiet = self._quiet.pop()
         if reading is not None and (reading.context_manager or not reading.generator):
             self.facts.functions[reading.name] = FunctionFacts(reading.name, tuple(reading.calls))
 
@@ -166,7 +162,7 @@ class _FactsWalk(AstWalk):
 
     def on_call(self, node: ast.Call) -> None:
         reading = self._readings[-1] if self._readings else None
-        if reading is None or id(node) in reading.muted:
+        if reading is None:
             return
         callee = self.model.callee(node, self.scopes)
         if callee.target is not None or callee.qualified is not None or callee.receiver:

@@ -24,6 +24,7 @@ from fastlint.engine.source import decode
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
 from fastlint.project.modules import ModuleFinder, module_name, package_root
 from fastlint.semantic.blocking import Blocking, BlockingPolicy
+from fastlint.semantic.blocking import policy as default_policy
 
 if TYPE_CHECKING:
     from fastlint.engine.rule import Rule
@@ -184,8 +185,10 @@ class ProjectIndex:
         """The kind a first-party dependency function returns or yields (``-> Iterator[T]``)."""
         return self._kind(qualified, "provides")
 
-    def analysis(self, policy: BlockingPolicy) -> BlockingAnalysis:
-        """The blocking answers for one blocking policy (cached)."""
+    def analysis(self, policy: BlockingPolicy | None = None) -> BlockingAnalysis:
+        """The blocking answers for one blocking policy (cached); the built-in table by default."""
+        if policy is None:
+            policy = default_policy()
         found = self._analyses.get(policy)
         if found is None:
             found = self._analyses[policy] = BlockingAnalysis(self, policy)

@@ -313,8 +313,9 @@ class AstValues(ValueModel):
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_EXPRESSIONS = frozenset(ast.expr.__subclasses__())
 _BOUND = frozenset({ast.Assign, ast.AnnAssign, ast.withitem})
-_LEAVE, _ENTER, _EXIT = 0, 1, 2  # markers on the walk's stack
+_LEAVE, _ENTER, _EXIT, _QUIET = 0, 1, 2, 3  # markers on the walk's stack
 
 
 class AstWalk:
@@ -326,6 +327,9 @@ class AstWalk:
     def __init__(self, model: AstValues) -> None:
         self.model = model
         self.scopes: list[ast.AST] = []
+        # While set, expressions are not walked (no calls are heard): statements, scopes and
+        # bindings still are. For walks that only care about some scopes' calls.
+        self.quiet = False
 
     def on_call(self, node: ast.Call) -> None:
         """A call, met before its arguments."""
@@ -338,6 +342,15 @@ class AstWalk:
 
     def on_leave(self, scope: ast.AST) -> None:
         """Leaving it (``self.scopes`` still ends with it)."""
+
+    def quiet_block(self, node: ast.If) -> bool:
+        """Whether to walk an ``if``'s body quietly (its ``else`` as before)."""
+        return False
+
+    def enters(self, scope: ast.AST) -> bool:
+        """Whether to walk a function's, lambda's or class's body at all (its decorators,
+        defaults and annotations are walked either way)."""
+        return True
 
     def walk(self, tree: ast.Module) -> None:
         model = self.model
@@ -354,10 +367,14 @@ class AstWalk:
                 elif marker == _EXIT:
                     self.on_leave(subject)
                     scopes.pop()
+                elif marker == _QUIET:
+                    self.quiet = subject
                 else:
                     self._bind(subject)
                 continue
             kind = type(node)
+            if kind in _EXPRESSIONS and self.quiet:
+                continue
             if kind is ast.Call:
                 self.on_call(node)
             elif kind is ast.Yield or kind is ast.YieldFrom:
@@ -365,25 +382,34 @@ class AstWalk:
             elif (kind is ast.Import or kind is ast.ImportFrom) and scopes:
                 resolver.note_nested_imports(local for local, _ in import_bindings(node))
             if kind in _FUNCTIONS:
-                stack.append((_EXIT, node))
-                stack.extend(reversed(node.body))
-                stack.append((_ENTER, node))
+                if self.enters(node):
+                    stack.append((_EXIT, node))
+                    stack.extend(reversed(node.body))
+                    stack.append((_ENTER, node))
                 if node.returns is not None:
                     stack.append(node.returns)
                 stack.append(node.args)
                 stack.extend(reversed(node.decorator_list))
             elif kind is ast.ClassDef:
-                stack.append((_EXIT, node))
-                stack.extend(reversed(node.body))
-                stack.append((_ENTER, node))
+                if self.enters(node):
+                    stack.append((_EXIT, node))
+                    stack.extend(reversed(node.body))
+                    stack.append((_ENTER, node))
                 stack.extend(reversed(node.keywords))
                 stack.extend(reversed(node.bases))
                 stack.extend(reversed(node.decorator_list))
             elif kind is ast.Lambda:
-                stack.append((_EXIT, node))
-                stack.append(node.body)
-                stack.append((_ENTER, node))
+                if self.enters(node):
+                    stack.append((_EXIT, node))
+                    stack.append(node.body)
+                    stack.append((_ENTER, node))
                 stack.append(node.args)
+            elif kind is ast.If and not self.quiet and self.quiet_block(node):
+                stack.extend(reversed(node.orelse))
+                stack.append((_QUIET, False))
+                stack.extend(reversed(node.body))
+                stack.append((_QUIET, True))
+                stack.append(node.test)
             else:
                 if kind in _BOUND:
                     stack.append((_LEAVE, node))

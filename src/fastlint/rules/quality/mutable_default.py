@@ -105,7 +105,7 @@ def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
         Invalid(
             "handler = lambda x, acc=[]: acc.append(x)\n",
             1,
-            24,
+            25,
             message_contains="shared by every call",
         ),
         Invalid(
