@@ -39,6 +39,7 @@ class Context(ScopeTracker):
         self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
         self.reports: list[Report] = []
         self._project: ProjectIndex | None = None
+        self._callees: dict[int, Callee] = {}
         self._def_index: dict[int, int] = {}
         self._def_names: dict[int, cst.FunctionDef] = {}
 
@@ -99,8 +100,12 @@ class Context(ScopeTracker):
         return self.values.annotation_kind(node, self.scopes)
 
     def callee(self, call: cst.Call) -> Callee:
-        """What a call reaches: its qualified name, its receiver's kind, its project target."""
-        return self.values.callee(call, self.scopes)
+        """What a call reaches: its qualified name, its receiver's kind, its project target.
+        Asked by several rules at the same point of the walk, so answered once per call."""
+        found = self._callees.get(id(call))
+        if found is None:
+            found = self._callees[id(call)] = self.values.callee(call, self.scopes)
+        return found
 
     # -- lines ------------------------------------------------------------------------------
 
