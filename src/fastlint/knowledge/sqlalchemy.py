@@ -11,8 +11,6 @@ SYNC_SESSION = "Session"
 SYNC_CONNECTION = "Connection"
 SYNC_ENGINE = "Engine"
 SYNC_FACTORY = "sessionmaker"
-ASYNC_KINDS = frozenset({ASYNC_SESSION, ASYNC_CONNECTION, ASYNC_ENGINE})
-SYNC_KINDS = frozenset({SYNC_SESSION, SYNC_CONNECTION, SYNC_ENGINE})
 
 LIBRARIES = ("sqlalchemy.", "sqlmodel.")
 # The last part of a qualified name below LIBRARIES: ``sqlalchemy.orm.Session`` is a Session.

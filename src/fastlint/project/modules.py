@@ -26,10 +26,6 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def is_package(path: str) -> bool:
-    return Path(path).name == "__init__.py"
-
-
 # Directories below a root that hold no first-party code.
 _SKIPPED_DIRS = frozenset(
     {"__pycache__", "venv", "env", "node_modules", "build", "dist", "site-packages"}
