@@ -15,7 +15,7 @@ import libcst as cst
 from fastlint.engine.context import Context
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.locate import locate
-from fastlint.engine.noqa import file_is_exempt, is_suppressed
+from fastlint.engine.noqa import NoqaLines, file_is_exempt
 from fastlint.engine.rule import Rule
 from fastlint.engine.source import decode
 from fastlint.engine.walker import Walker
@@ -164,11 +164,12 @@ class Linter:
                 others.append(report.node)
         spans.update(locate(ctx.module, text, others))
         found = []
+        noqa = NoqaLines(text, lines.starts)
         for report in ctx.reports:
             start, end = spans.get(id(report.node), (0, 0))
             row, column = lines.position(start)
             end_row, end_column = lines.position(end)
-            if is_suppressed(lines.line_text(text, row), report.code):
+            if noqa.is_suppressed(row, report.code):
                 continue
             found.append(
                 Diagnostic(
@@ -177,13 +178,13 @@ class Linter:
             )
         return found
 
-    def _syntax_error(self, path: str, row: int, column: int, message: str) -> list[Diagnostic]:
-        if SYNTAX_ERROR not in self._codes:
-            return []
+    def _syntax_error(
+        self, path: str, row: int, column: int, message: str, kind: str = "SyntaxError: "
+    ) -> list[Diagnostic]:
+        """A file that could not be linted is always reported, whatever is selected or ignored
+        (as ruff shows syntax errors): otherwise a run could pass without looking at it."""
         return [
-            Diagnostic(
-                path, row, max(column, 1), SYNTAX_ERROR, f"SyntaxError: {message}", row, column
-            )
+            Diagnostic(path, row, max(column, 1), SYNTAX_ERROR, f"{kind}{message}", row, column)
         ]
 
 

@@ -1,8 +1,17 @@
-"""``# noqa`` comments: read only on the lines that have a diagnostic."""
+"""``# noqa`` comments: read only on the lines that have a diagnostic.
+
+One rule for every front end, flake8's: the physical lines that one multi-line string or a
+backslash continuation spans count as one line, so a ``# noqa`` at the end of the span (the only
+place a comment can go) covers a finding on any of its lines. Spans come from the tokenizer, as
+flake8 computes them, and only for a file that has both a finding and the word ``noqa``.
+"""
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
+from collections.abc import Iterable
 
 _NOQA = re.compile(
     r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
@@ -11,6 +20,10 @@ _FILE_NOQA = re.compile(
     r"^[ \t]*#[ \t]*fastlint[ \t]*:[ \t]*noqa[ \t]*$", re.MULTILINE | re.IGNORECASE
 )
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_ANY_NOQA = re.compile(r"noqa", re.IGNORECASE)
+
+Span = tuple[int, int]  # first and last physical line (1-based, inclusive)
+Token = tuple[int, int, int]  # type, start row, end row
 
 
 def file_is_exempt(text: str) -> bool:
@@ -36,3 +49,63 @@ def is_suppressed(line: str, code: str) -> bool:
     if codes is None:
         return False
     return not codes or code in codes
+
+
+def joined_spans(tokens: Iterable[Token]) -> dict[int, Span]:
+    """Rows that share a ``# noqa`` with others -> their span, from ``(type, start row, end
+    row)`` tokens: flake8's rule, every token from one NL/NEWLINE to the next is one span (inside
+    brackets each physical line ends in NL, so only strings and backslashes join lines)."""
+    spans: dict[int, Span] = {}
+    first, last = 0, -1
+    for kind, start, end in tokens:
+        if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
+            continue
+        if last < 0:
+            first, last = start, end
+        else:
+            first, last = min(first, start), max(last, end)
+        if kind in (tokenize.NL, tokenize.NEWLINE):
+            if last > first:
+                span = (first, last)
+                for row in range(first, last + 1):
+                    spans[row] = span
+            first, last = 0, -1
+    return spans
+
+
+def text_spans(text: str) -> dict[int, Span]:
+    """``joined_spans`` of a text; none when it does not tokenize (flake8 then reads each
+    physical line alone, too)."""
+    readline = io.StringIO(text).readline
+    try:
+        return joined_spans(
+            (t.type, t.start[0], t.end[0]) for t in tokenize.generate_tokens(readline)
+        )
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return {}
+
+
+class NoqaLines:
+    """Answers "is ``code`` suppressed on ``row``" for one text; tokenizes at most once, and only
+    when a span could matter (the text mentions ``noqa``)."""
+
+    def __init__(self, text: str, line_starts: list[int]) -> None:
+        self.text = text
+        self.starts = line_starts
+        self.active = _ANY_NOQA.search(text) is not None
+        self._spans: dict[int, Span] | None = None
+
+    def span(self, row: int) -> Span:
+        if self._spans is None:
+            self._spans = text_spans(self.text)
+        return self._spans.get(row, (row, row))
+
+    def span_text(self, row: int) -> str:
+        first, last = self.span(row)
+        stop = self.starts[last] if last < len(self.starts) else len(self.text)
+        return self.text[self.starts[first - 1] : stop]
+
+    def is_suppressed(self, row: int, code: str) -> bool:
+        if not self.active or row < 1 or row > len(self.starts):
+            return False
+        return is_suppressed(self.span_text(row), code)

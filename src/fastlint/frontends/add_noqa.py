@@ -2,9 +2,10 @@
 
 A line that already has a ``# noqa: ...`` comment gets the new codes added to its list; a line
 with another comment gets the noqa after it; code, comments, line endings and the encoding are
-otherwise kept byte for byte. A line whose end lies inside a string (a triple-quoted string
-running on) or that continues with a backslash cannot take a comment and is skipped, and a file
-is written only if it still parses afterwards.
+otherwise kept byte for byte. A finding on a line that a multi-line string or a backslash
+continuation joins to the next gets its comment at the end of that span (``engine.noqa``: the
+lines of the span count as one, for ``fastlint check`` and for flake8 alike). A line that still
+cannot take a comment is skipped, and a file is written only if it still parses afterwards.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import libcst as cst
 
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.noqa import Span, joined_spans
 from fastlint.engine.source import decode
 
 UNSUPPRESSIBLE = frozenset({"FST000", "FST001"})  # the engine reports these without noqa
@@ -42,12 +44,15 @@ class _Layout:
 
     blocked: set[int] = field(default_factory=set)
     comments: dict[int, tuple[int, str]] = field(default_factory=dict)  # row -> (column, text)
+    spans: dict[int, Span] = field(default_factory=dict)  # rows joined by a string or backslash
 
 
 def _layout(lines: Sequence[str]) -> _Layout:
     layout = _Layout()
     fstrings: list[int] = []
-    for token in tokenize.generate_tokens(iter(lines).__next__):
+    tokens = list(tokenize.generate_tokens(iter(lines).__next__))
+    layout.spans = joined_spans((token.type, token.start[0], token.end[0]) for token in tokens)
+    for token in tokens:
         kind, (start_row, column), (end_row, _) = token.type, token.start, token.end
         if kind == tokenize.COMMENT:
             layout.comments[start_row] = (column, token.string)
@@ -91,8 +96,12 @@ def _rewrite(path: str, rows: dict[int, list[str]], result: NoqaResult) -> None:
     except (tokenize.TokenError, SyntaxError, IndentationError) as error:
         result.skipped.extend((path, row, f"cannot tokenize: {error}") for row in rows)
         return
-    changed = 0
+    at_end: dict[int, list[str]] = {}  # the row where each comment goes: its span's end
     for row, codes in sorted(rows.items()):
+        target = at_end.setdefault(layout.spans.get(row, (row, row))[1], [])
+        target.extend(code for code in codes if code not in target)
+    changed = 0
+    for row, codes in sorted(at_end.items()):
         if row in layout.blocked or row > len(lines):
             result.skipped.append((path, row, "the line ends inside a string or continues"))
             continue

@@ -1,0 +1,148 @@
+"""One ``# noqa`` rule for every front end (flake8's): the physical lines that a multi-line
+string or a backslash continuation spans count as one line, so a ``# noqa`` at the end of the span
+covers a finding on any of them; ``--add-noqa`` writes the comment there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fastlint.engine.noqa import NoqaLines, text_spans
+from fastlint.engine.source import LineIndex
+
+HEADER = "import time\nimport requests\n\n\n"
+
+# Each case: the body of an ``async def`` with one blocking call, whose finding is on the first
+# line of a span, and whether the noqa comment (always on the span's last line) suppresses it.
+CASES = {
+    "string": ('    requests.get("""http://x\n""")  # noqa: FST101\n', True),
+    "string-other-code": ('    requests.get("""http://x\n""")  # noqa: E501\n', False),
+    "string-blanket": ('    requests.get("""a\nb\nc""")  # noqa\n', True),
+    "backslash": ('    x = requests.get("a") + \\\n        1  # noqa: FST101\n', True),
+    "backslash-twice": ("    x = time.sleep(1) or \\\n        2 or \\\n        3  # noqa\n", True),
+    "string-then-backslash": (
+        '    x = requests.get("""a\n""") + \\\n        "b"  # noqa: FST101\n',
+        True,
+    ),
+    # inside brackets each physical line is its own: the noqa must be on the reported line
+    "brackets": ("    time.sleep(\n        1)  # noqa: FST101\n", False),
+    "brackets-same-line": ("    time.sleep(  # noqa: FST101\n        1)\n", True),
+    "single-quoted-continued-string": ('    requests.get("a\\\nb")  # noqa: FST101\n', True),
+}
+
+
+def _file(case: str) -> str:
+    return f"case_{case.replace('-', '_')}.py"  # not a stdlib name: ``python -m`` imports from "."
+
+
+def _project(tmp_path: Path) -> Path:
+    for name, (body, _) in CASES.items():
+        source = f"{HEADER}async def handler():\n{body}    time.sleep(2)\n"
+        (tmp_path / _file(name)).write_text(source)
+    return tmp_path
+
+
+def _fastlint(cwd: Path, *args: str) -> set[tuple[str, int, str]]:
+    command = [sys.executable, "-m", "fastlint", "check", "--isolated", "--no-cache", *args]
+    done = subprocess.run(
+        [*command, "--output-format", "json-lines", "."],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    found = set()
+    for line in done.stdout.splitlines():
+        record = json.loads(line)
+        path = Path(record["filename"]).name
+        found.add((path, record["location"]["row"], record["code"]))
+    return found
+
+
+def _flake8(cwd: Path) -> set[tuple[str, int, str]]:
+    output = "--format=%(path)s|%(row)d|%(code)s"
+    done = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "FST", output, "."],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    found = set()
+    for line in done.stdout.splitlines():
+        path, row, code = line.split("|")
+        found.add((Path(path).name, int(row), code))
+    return found
+
+
+def test_fastlint_and_flake8_suppress_the_same_findings(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    ours = _fastlint(project)
+    assert ours == _flake8(project)
+    for name, (_, suppressed) in CASES.items():
+        rows = {row for path, row, _ in ours if path == _file(name)}
+        assert (6 not in rows) is suppressed, name  # the span's first line: the call
+        assert len(rows) == (1 if suppressed else 2), name  # the unsuppressed sleep(2) stays
+
+
+def test_add_noqa_writes_at_the_end_of_the_span(tmp_path: Path) -> None:
+    source = (
+        f"{HEADER}async def handler():\n"
+        '    requests.get("""http://x\n'
+        '""")\n'
+        '    x = requests.get("a") + \\\n'
+        "        time.sleep(1)\n"
+        "    return x\n"
+    )
+    (tmp_path / "a.py").write_text(source)
+    assert len(_fastlint(tmp_path)) == 3
+    done = subprocess.run(
+        [sys.executable, "-m", "fastlint", "check", "--isolated", "--no-cache", "--add-noqa"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no noqa added" not in done.stdout + done.stderr
+    after = (tmp_path / "a.py").read_text().splitlines()
+    assert after[6] == '""")  # noqa: FST101'
+    assert after[8] == "        time.sleep(1)  # noqa: FST101"  # two findings, one comment
+    assert _fastlint(tmp_path) == set() == _flake8(tmp_path)
+
+
+def test_spans_are_flake8s() -> None:
+    text = 'x = """a\nb"""\ny = 1 + \\\n  2\nf(\n  """a\nb""",\n)\nz = 3\n'
+    assert text_spans(text) == {
+        1: (1, 2),
+        2: (1, 2),
+        3: (3, 4),
+        4: (3, 4),
+        6: (6, 7),
+        7: (6, 7),
+    }
+    assert text_spans("x = (\n") == {}  # does not tokenize: every line alone, as in flake8
+
+
+@pytest.mark.parametrize("row", [1, 2])
+def test_noqa_lines_read_the_whole_span(row: int) -> None:
+    text = 'x = """a\nb"""  # noqa: FST101\n'
+    noqa = NoqaLines(text, LineIndex(text).starts)
+    assert noqa.is_suppressed(row, "FST101")
+    assert not noqa.is_suppressed(row, "FST501")
+
+
+def test_no_tokenizing_without_the_word_noqa() -> None:
+    text = 'x = """a\nb"""\n'
+    noqa = NoqaLines(text, LineIndex(text).starts)
+    assert not noqa.is_suppressed(1, "FST101")
+    assert noqa._spans is None
