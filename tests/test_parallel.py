@@ -242,3 +242,13 @@ def test_big_files_run_one_at_a_time_each_on_a_fresh_worker(
             else:
                 running.discard(name)
     assert len(big_pids) == len(big) and len(set(big_pids)) == len(big)  # a fresh worker each
+
+
+def test_workers_started_by_spawn_get_the_run_pickled(
+    files: list[Path], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    assert any(rule.needs_project for rule in settings.rules)  # the index travels too
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    assert lint_files(files, settings, jobs=2) == lint_files(files, settings, jobs=1)

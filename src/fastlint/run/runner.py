@@ -84,6 +84,25 @@ def lint_files(
             cache.put(files[index], result[0], result[1])
         _notify(on_file, files[index])
 
+    _lint(run, files, shown, todo, jobs, done)
+    if cache is not None:
+        cache.save()
+    if on_skip is not None:
+        for index in sorted(notes):
+            on_skip(files[index], notes[index])
+    return [diagnostic for index in range(len(files)) for diagnostic in found[index]]
+
+
+def _lint(
+    run: LintRun,
+    files: Sequence[Path],
+    shown: list[str],
+    todo: list[int],
+    jobs: int,
+    done: Callable[[int, Result], None],
+) -> None:
+    """Lint the files ``todo`` indexes, in-process or in ``jobs`` workers (which are handed
+    ``run``: its settings and its project index)."""
     if jobs > 1 and len(todo) >= MIN_PARALLEL_FILES:
         from fastlint.run.parallel import lint_in_workers  # imports multiprocessing
 
@@ -92,12 +111,6 @@ def lint_files(
     else:
         for index in todo:
             done(index, run.lint(files[index], shown[index]))
-    if cache is not None:
-        cache.save()
-    if on_skip is not None:
-        for index in sorted(notes):
-            on_skip(files[index], notes[index])
-    return [diagnostic for index in range(len(files)) for diagnostic in found[index]]
 
 
 def _reuse(
