@@ -252,3 +252,33 @@ def test_workers_started_by_spawn_get_the_run_pickled(
     assert any(rule.needs_project for rule in settings.rules)  # the index travels too
     monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
     assert lint_files(files, settings, jobs=2) == lint_files(files, settings, jobs=1)
+
+
+def test_the_flake8_plugin_keeps_one_run_and_rereads_edits_every_two_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastlint.frontends.flake8_plugin import FastlintChecker
+    from fastlint.run import session
+
+    clock = [1000.0]
+    monkeypatch.setattr(session.time, "monotonic", lambda: clock[0])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(FastlintChecker, "_runs", {})
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text("import time\n\n\ndef wait():\n    time.sleep(1)\n")
+    handler = "from pkg.helpers import wait\n\n\nasync def handler():\n    wait()\n"
+    (package / "api.py").write_text(handler)
+
+    def codes() -> list[str]:
+        checker = FastlintChecker(None, handler.splitlines(True), str(package / "api.py"))
+        return [message.split()[0] for _, _, message, _ in checker.run()]
+
+    assert codes() == ["FST102"]
+    run = FastlintChecker.lint_run()
+    assert FastlintChecker.lint_run() is run and run.project is not None
+    (package / "helpers.py").write_text("def wait():\n    return None\n")
+    clock[0] += 2.5
+    assert codes() == []
+    assert FastlintChecker.lint_run() is run
