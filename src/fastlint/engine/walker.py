@@ -12,6 +12,7 @@ from fastlint.semantic.cst_fields import FIELDS, child_fields
 
 Handler = Callable[[Any], None]
 
+
 class ScopeTracker:
     """Told when the walker enters and leaves a function or class body."""
 

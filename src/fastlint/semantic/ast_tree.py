@@ -312,7 +312,7 @@ class AstValues(ValueModel):
         return getattr(scope, "name", "")
 
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
 _EXPRESSIONS = frozenset(ast.expr.__subclasses__())
 _BOUND = frozenset({ast.Assign, ast.AnnAssign, ast.withitem})
 _LEAVE, _ENTER, _EXIT, _QUIET = 0, 1, 2, 3  # markers on the walk's stack
@@ -353,24 +353,13 @@ class AstWalk:
         return True
 
     def walk(self, tree: ast.Module) -> None:
-        model = self.model
-        resolver = model.resolver
+        resolver = self.model.resolver
         scopes = self.scopes
         stack: list[Any] = list(reversed(tree.body))
         while stack:
             node = stack.pop()
             if type(node) is tuple:
-                marker, subject = node
-                if marker == _ENTER:
-                    scopes.append(subject)
-                    self.on_enter(subject)
-                elif marker == _EXIT:
-                    self.on_leave(subject)
-                    scopes.pop()
-                elif marker == _QUIET:
-                    self.quiet = subject
-                else:
-                    self._bind(subject)
+                self._marker(*node)
                 continue
             kind = type(node)
             if kind in _EXPRESSIONS and self.quiet:
@@ -381,29 +370,8 @@ class AstWalk:
                 self.on_yield()
             elif (kind is ast.Import or kind is ast.ImportFrom) and scopes:
                 resolver.note_nested_imports(local for local, _ in import_bindings(node))
-            if kind in _FUNCTIONS:
-                if self.enters(node):
-                    stack.append((_EXIT, node))
-                    stack.extend(reversed(node.body))
-                    stack.append((_ENTER, node))
-                if node.returns is not None:
-                    stack.append(node.returns)
-                stack.append(node.args)
-                stack.extend(reversed(node.decorator_list))
-            elif kind is ast.ClassDef:
-                if self.enters(node):
-                    stack.append((_EXIT, node))
-                    stack.extend(reversed(node.body))
-                    stack.append((_ENTER, node))
-                stack.extend(reversed(node.keywords))
-                stack.extend(reversed(node.bases))
-                stack.extend(reversed(node.decorator_list))
-            elif kind is ast.Lambda:
-                if self.enters(node):
-                    stack.append((_EXIT, node))
-                    stack.append(node.body)
-                    stack.append((_ENTER, node))
-                stack.append(node.args)
+            if kind in _SCOPES:
+                self._schedule_scope(node, stack)
             elif kind is ast.If and not self.quiet and self.quiet_block(node):
                 stack.extend(reversed(node.orelse))
                 stack.append((_QUIET, False))
@@ -414,6 +382,40 @@ class AstWalk:
                 if kind in _BOUND:
                     stack.append((_LEAVE, node))
                 stack.extend(reversed(children(node)))
+
+    def _marker(self, marker: int, subject: Any) -> None:
+        if marker == _ENTER:
+            self.scopes.append(subject)
+            self.on_enter(subject)
+        elif marker == _EXIT:
+            self.on_leave(subject)
+            self.scopes.pop()
+        elif marker == _QUIET:
+            self.quiet = subject
+        else:
+            self._bind(subject)
+
+    def _schedule_scope(self, node: Any, stack: list[Any]) -> None:
+        """What runs in the enclosing scope first (decorators, bases, parameters), then the
+        body between scope markers; pushed in reverse, as the stack pops."""
+        if self.enters(node):
+            stack.append((_EXIT, node))
+            if type(node) is ast.Lambda:
+                stack.append(node.body)
+            else:
+                stack.extend(reversed(node.body))
+            stack.append((_ENTER, node))
+        if type(node) is ast.Lambda:
+            stack.append(node.args)
+            return
+        if type(node) is ast.ClassDef:
+            stack.extend(reversed(node.keywords))
+            stack.extend(reversed(node.bases))
+        else:
+            if node.returns is not None:
+                stack.append(node.returns)
+            stack.append(node.args)
+        stack.extend(reversed(node.decorator_list))
 
     def _bind(self, node: ast.AST) -> None:
         model, scopes = self.model, self.scopes

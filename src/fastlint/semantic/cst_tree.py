@@ -6,6 +6,7 @@ The tree-specific part only: how to take a libcst node apart. What it means is i
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 import libcst as cst
@@ -13,6 +14,11 @@ import libcst as cst
 from fastlint.semantic.cst_fields import iter_children
 from fastlint.semantic.resolver import NameResolver
 from fastlint.semantic.values import ValueModel
+
+
+def identifier(name: str) -> str:
+    """A name as Python reads it: non-ASCII identifiers are NFKC-normalized (as ``ast`` has them)."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 def dotted_name(node: cst.CSTNode) -> str | None:
@@ -24,7 +30,7 @@ def dotted_name(node: cst.CSTNode) -> str | None:
     if not isinstance(node, cst.Name):
         return None
     parts.append(node.value)
-    return ".".join(reversed(parts))
+    return identifier(".".join(reversed(parts)))
 
 
 def module_name(node: cst.CSTNode | None) -> str:
@@ -39,7 +45,7 @@ def _import_bindings(node: cst.Import | cst.ImportFrom) -> Iterable[tuple[str, s
         for alias in node.names:
             full = module_name(alias.name)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                yield alias.asname.name.value, full
+                yield identifier(alias.asname.name.value), full
             else:
                 # ``import os.path`` binds ``os``.
                 head = full.split(".", 1)[0]
@@ -52,14 +58,14 @@ def _import_bindings(node: cst.Import | cst.ImportFrom) -> Iterable[tuple[str, s
         imported = module_name(alias.name)
         qualified = f"{base}.{imported}" if base and not base.endswith(".") else base + imported
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-            yield alias.asname.name.value, qualified
+            yield identifier(alias.asname.name.value), qualified
         else:
             yield imported, qualified
 
 
 def _target_names(target: cst.CSTNode) -> Iterable[str]:
     if isinstance(target, cst.Name):
-        yield target.value
+        yield identifier(target.value)
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
             yield from _target_names(element.value)
@@ -104,7 +110,7 @@ class _LocalBindings:
                 self.imports[local] = qualified
                 self.names.discard(local)
         elif kind is cst.FunctionDef or kind is cst.ClassDef:
-            self._bind(node.name.value)  # type: ignore[attr-defined]
+            self._bind(identifier(node.name.value))  # type: ignore[attr-defined]
         elif kind is cst.Assign:
             for target in node.targets:  # type: ignore[attr-defined]
                 self._bind_all(_target_names(target.target))
@@ -143,10 +149,10 @@ def _scan_scope(body: cst.CSTNode, bindings: _LocalBindings) -> None:
 
 def _param_names(params: cst.Parameters) -> Iterable[str]:
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        yield param.name.value
+        yield identifier(param.name.value)
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
-            yield star.name.value
+            yield identifier(star.name.value)
 
 
 class ImportTable(NameResolver):
@@ -235,13 +241,13 @@ class CstValues(ValueModel):
         if not keyword:
             return _first_positional(node)
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == keyword:
+            if arg.keyword is not None and identifier(arg.keyword.value) == keyword:
                 return arg.value
         return None
 
     def attribute(self, node: cst.CSTNode) -> tuple[cst.CSTNode, str] | None:
         if type(node) is cst.Attribute:
-            return node.value, node.attr.value  # type: ignore[attr-defined]
+            return node.value, identifier(node.attr.value)  # type: ignore[attr-defined]
         return None
 
     def subscript(self, node: cst.CSTNode) -> tuple[cst.CSTNode, list[cst.CSTNode]] | None:
@@ -280,7 +286,7 @@ class CstValues(ValueModel):
         params = function.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             annotation = param.annotation.annotation if param.annotation is not None else None
-            yield param.name.value, annotation, param.default
+            yield identifier(param.name.value), annotation, param.default
 
     def _module_statements(self) -> Iterable[cst.CSTNode]:
         """Top-level statements, also inside ``if``/``try``/``with`` blocks."""
@@ -300,17 +306,17 @@ class CstValues(ValueModel):
                 if isinstance(small, cst.Assign) and len(small.targets) == 1:
                     target = small.targets[0].target
                     if isinstance(target, cst.Name):
-                        yield target.value, small.value
+                        yield identifier(target.value), small.value
                 elif isinstance(small, cst.AnnAssign) and small.value is not None:
                     if isinstance(small.target, cst.Name):
-                        yield small.target.value, small.value
+                        yield identifier(small.target.value), small.value
 
     def module_functions(self) -> Iterable[tuple[str, cst.CSTNode | None]]:
         for statement in self._module_statements():
             if isinstance(statement, cst.FunctionDef):
                 returns = statement.returns.annotation if statement.returns is not None else None
-                yield statement.name.value, returns
+                yield identifier(statement.name.value), returns
 
     def scope_name(self, scope: cst.CSTNode) -> str:
         name = getattr(scope, "name", None)
-        return name.value if isinstance(name, cst.Name) else ""
+        return identifier(name.value) if isinstance(name, cst.Name) else ""

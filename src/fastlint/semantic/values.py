@@ -221,14 +221,7 @@ class ValueModel:
             return found
         subscript = self.subscript(node)
         if subscript is not None:
-            base, elements = subscript
-            last = (self.dotted(base) or "").rpartition(".")[2]
-            if last in kinds.WRAPPERS and elements:
-                return self.annotation_kind(elements[0], scopes)
-            if last == "Union":
-                others = [element for element in elements if self.dotted(element) != "None"]
-                return self.annotation_kind(others[0], scopes) if len(others) == 1 else None
-            return None
+            return self._subscript_kind(*subscript, scopes)
         union = self.binary(node, "|")
         if union is not None:
             left, right = union
@@ -241,6 +234,15 @@ class ValueModel:
         if text is not None and text.replace(".", "").isidentifier():
             parsed = self.parse_expression(text)
             return self.annotation_kind(parsed, scopes) if parsed is not None else None
+        return None
+
+    def _subscript_kind(self, base: Node, elements: list[Node], scopes: Scopes) -> str | None:
+        last = (self.dotted(base) or "").rpartition(".")[2]
+        if last in kinds.WRAPPERS and elements:
+            return self.annotation_kind(elements[0], scopes)
+        if last == "Union":
+            others = [element for element in elements if self.dotted(element) != "None"]
+            return self.annotation_kind(others[0], scopes) if len(others) == 1 else None
         return None
 
     def return_kind(self, annotation: Node | None) -> str | None:

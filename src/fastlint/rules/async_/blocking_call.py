@@ -165,4 +165,6 @@ When no async library exists, run the call in a worker thread:
             what = f"`{callee.shown or callee.method}()` on a `{verdict.client}`"
         function = self.ctx.function
         name = function.name.value if isinstance(function, cst.FunctionDef) else "?"
-        self.report(node, f"{what} blocks the event loop in `async def {name}`; use {verdict.instead}")
+        self.report(
+            node, f"{what} blocks the event loop in `async def {name}`; use {verdict.instead}"
+        )
