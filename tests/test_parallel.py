@@ -282,3 +282,19 @@ def test_the_flake8_plugin_keeps_one_run_and_rereads_edits_every_two_seconds(
     clock[0] += 2.5
     assert codes() == []
     assert FastlintChecker.lint_run() is run
+
+
+def test_the_flake8_plugin_skips_files_above_max_file_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fastlint.frontends.flake8_plugin import FastlintChecker
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(FastlintChecker, "_runs", {})
+    (tmp_path / "pyproject.toml").write_text("[tool.fastlint]\nmax-file-size = 100\n")
+    lines = ["def add(item, tags=[]):\n", "    return tags\n"]
+    assert len(list(FastlintChecker(None, lines, "small.py").run())) == 1
+    assert list(FastlintChecker(None, lines * 10, "big.py").run()) == []
+    assert (
+        "big.py: skipped: 400 bytes is above max-file-size (100 bytes)" in capsys.readouterr().err
+    )

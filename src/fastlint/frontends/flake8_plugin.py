@@ -5,7 +5,8 @@ fastlint engine (the file is never re-opened: under ``flake8 -`` its name is onl
 name). Rule options come from ``[tool.fastlint]`` in the nearest ``pyproject.toml`` (found from
 the current directory, as the CLI finds it) or from ``--fastlint-config``. Selection, ignores,
 per-file ignores, excludes and ``# noqa`` are flake8's: the plugin runs every rule that is on by
-default, plus opt-in rules that flake8's ``--select`` / ``--extend-select`` name exactly.
+default, plus opt-in rules that flake8's ``--select`` / ``--extend-select`` name exactly. A file
+above ``max-file-size`` is skipped with a warning on stderr.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, ClassVar
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, load_settings
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
-from fastlint.run.session import LintRun
+from fastlint.run.session import LintRun, too_big_note
 
 Flake8Error = tuple[int, int, str, type]
 
@@ -94,6 +95,19 @@ class FastlintChecker:
     def run(self) -> Iterator[Flake8Error]:
         lint_run = self.lint_run()
         lint_run.prepare(self.filename)
+        text = "".join(self.lines)
+        limit = lint_run.settings.max_file_size
+        if len(text) * 4 > limit and _skipped(text, limit, self.filename):
+            return
         linter = lint_run.linter.linter_for(Path(self.filename))
-        for d in linter.lint_text("".join(self.lines), self.filename):
+        for d in linter.lint_text(text, self.filename):
             yield d.row, d.column - 1, f"{d.code} {d.message}", type(self)
+
+
+def _skipped(text: str, limit: int, filename: str) -> bool:
+    """Above ``max-file-size``: a warning on stderr, as ``fastlint check`` gives, and no lint."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return False
+    print(f"fastlint: warning: {filename}: {too_big_note(size, limit)}", file=sys.stderr)
+    return True
