@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -168,3 +169,23 @@ def test_stdin_usage_errors(project: Path, args: list[str], message: str) -> Non
     [line] = done.stderr.splitlines()
     assert line.startswith("fastlint: error: ") and message in line
     assert not (project / "b.json").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_stdin_above_max_file_size_is_skipped_not_read_to_the_end(project: Path) -> None:
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text() + "max-file-size = 1000\n")
+    with open("/dev/zero", "rb") as zero:  # endless: only max-file-size + 1 bytes are read
+        done = subprocess.run(
+            [sys.executable, "-m", "fastlint", "check", "--stdin-filename", "app/z.py"],
+            cwd=project,
+            stdin=zero,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "fastlint: warning: app/z.py: skipped: stdin is above max-file-size" in done.stderr
+    assert fastlint(project, "-", source=BLOCKING + "#" * 2000).returncode == 0
+    assert fastlint(project, "-").returncode == 1  # below the limit: linted

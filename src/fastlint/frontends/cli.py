@@ -13,8 +13,9 @@ from click.core import ParameterSource
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.docs import default_label, fix_label, rule_page
+from fastlint.engine.diagnostic import Diagnostic
 from fastlint.frontends.baseline import load_baseline
-from fastlint.frontends.formats import FORMATS
+from fastlint.frontends.formats import FORMATS, SourceLines
 from fastlint.frontends.progress import Progress
 from fastlint.frontends.reporting import ReportOptions, report
 from fastlint.frontends.stdin import STDIN, lint_stdin, read_stdin
@@ -226,8 +227,7 @@ def check(
         return
     sources = None
     if stdin:
-        piped = lint_stdin(read_stdin(), settings, stdin_filename, force_exclude=force_exclude)
-        diagnostics, files, sources = piped.diagnostics, piped.files, piped.sources
+        diagnostics, files, sources = _lint_stdin(settings, stdin_filename, force_exclude)
     else:
         cache = None if no_cache else Cache(cache_dir or default_cache_dir(settings), settings)
         jobs = jobs or cpu_count()
@@ -238,6 +238,16 @@ def check(
         _fail(str(error))
         return
     sys.exit(status)
+
+
+def _lint_stdin(
+    settings: Settings, stdin_filename: Path | None, force_exclude: bool
+) -> tuple[list[Diagnostic], list[Path], SourceLines]:
+    data = read_stdin(settings.max_file_size)
+    piped = lint_stdin(data, settings, stdin_filename, force_exclude=force_exclude)
+    if piped.note:
+        _warn(f"{piped.files[0]}: {piped.note}")
+    return piped.diagnostics, piped.files, piped.sources
 
 
 def _run(

@@ -28,10 +28,13 @@ class StdinResult:
     diagnostics: list[Diagnostic]
     files: list[Path]  # the one file linted, as shown ([] when excluded)
     sources: SourceLines  # the piped text, for formats that show or hash source lines
+    note: str = ""  # why it was not linted ("" when it was)
 
 
-def read_stdin() -> bytes:
-    return click.get_binary_stream("stdin").read()
+def read_stdin(limit: int) -> bytes:
+    """At most ``limit + 1`` bytes: enough to tell a source above ``max-file-size`` (piping
+    ``/dev/zero`` in must not fill the memory)."""
+    return click.get_binary_stream("stdin").read(limit + 1)
 
 
 def lint_stdin(
@@ -39,6 +42,10 @@ def lint_stdin(
 ) -> StdinResult:
     path = filename if filename is not None else STDIN
     shown = display_path(filename) if filename is not None else "-"
+    limit = settings.max_file_size
+    if len(data) > limit:
+        note = f"skipped: stdin is above max-file-size ({limit} bytes); raise it to lint it"
+        return StdinResult([], [Path(shown)], SourceLines({shown: ""}), note)
     try:
         text, _ = decode(data)
     except (UnicodeDecodeError, LookupError, SyntaxError, ValueError):
