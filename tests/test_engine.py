@@ -159,7 +159,9 @@ def test_parameter_declarations_through_annotated_aliases() -> None:
         "app = FastAPI()\nDb = Annotated[dict, Depends(lambda: {})]\n"
         "def helper(db: Db = {}, other: dict = {}): ...\n"
     )
-    found = Linter([RULES_BY_CODE["FST501"]]).lint_text(source, "example.py")
+    found = Linter([RULES_BY_CODE["FST501"]], project=ProjectIndex()).lint_text(
+        source, "example.py"
+    )
     assert [(d.row, d.column) for d in found] == [(5, 39)]
 
 

@@ -25,7 +25,7 @@ def lint_fixture(app: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return [f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}" for d in sorted(found)]
 
 
-@pytest.mark.parametrize("name", ["shop_app"])
+@pytest.mark.parametrize("name", ["shop_app", "routers_app"])
 def test_violations_match_the_golden_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     app = FIXTURES / name
     golden = app / "expected.txt"

@@ -239,7 +239,7 @@ def test_project_digest_only_when_a_rule_needs_the_project(app: Path) -> None:
     from fastlint.rules import RULES_BY_CODE
 
     files = [app / "pkg" / "profile.py"]
-    assert project_digest(files, [RULES_BY_CODE["FST201"]]) == ""
+    assert project_digest(files, [RULES_BY_CODE["FST502"]]) == ""
     assert project_digest(files, [RULES_BY_CODE["FST102"]]) == ProjectIndex(files).digest()
 
 

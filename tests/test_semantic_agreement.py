@@ -47,7 +47,6 @@ class _Probe(Rule):
     code = "FST999"
     name = "probe"
     summary = message = docs = ""
-    needs_values = True
     seen: ClassVar[Seen] = Counter()
 
     def __init__(self, ctx: Context) -> None:

@@ -35,7 +35,7 @@ class Context(ScopeTracker):
         self.options = options
         self.imports = ImportTable(module)
         self.values = CstValues(self.imports, module, package=path.endswith("__init__.py"))
-        self.fastapi = FastAPIModel(self.imports)
+        self.fastapi = FastAPIModel(self.imports, self.values)
         self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
         self.reports: list[Report] = []
         self._project: ProjectIndex | None = None
@@ -49,6 +49,8 @@ class Context(ScopeTracker):
         self.scopes.append(node)
 
     def leave_scope(self, node: cst.CSTNode) -> None:
+        if type(node) is cst.FunctionDef:
+            self.values.leave_function(node, self.scopes)
         self.scopes.pop()
 
     @property
@@ -93,7 +95,7 @@ class Context(ScopeTracker):
 
     def kind_of(self, node: cst.CSTNode) -> str | None:
         """The kind of object an expression holds here (``requests.Session``, ``AsyncSession``,
-        the event loop...), from the semantic model; for rules with ``needs_values``."""
+        the event loop...), from the semantic model."""
         return self.values.kind_of(node, self.scopes)
 
     def annotation_kind(self, node: cst.CSTNode) -> str | None:

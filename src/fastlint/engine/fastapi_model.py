@@ -1,9 +1,11 @@
-"""What the file means to FastAPI: its apps, routers, routes and parameter declarations.
+"""What the file means to FastAPI: its routes and parameter declarations.
 
-Built once per file, during the walk, and shared by every rule. An app or router is a name (or an
-attribute chain such as ``self.router``) assigned from ``FastAPI(...)`` or ``APIRouter(...)``
-imported from fastapi, or from a class of this file derived from one. A route is a function
-decorated by a method decorator on one of them; ``@app.get`` on a Flask app is not a route.
+Built once per file, during the walk, and shared by every rule. A route is a function decorated
+by a method decorator on an app or a router: an expression the semantic model knows to hold a
+``FastAPI``/``APIRouter`` (made by ``FastAPI(...)`` or ``APIRouter(...)`` imported from fastapi,
+by a subclass of them, by a function that returns one, or a parameter annotated with one; in
+this file or, through the project index, in another module). ``@app.get`` on a Flask app is not
+a route.
 """
 
 from __future__ import annotations
@@ -13,14 +15,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fastlint.knowledge.fastapi import (
-    ANNOTATED,
-    APP_CLASSES,
-    ROUTE_METHODS,
-    declaration_name,
-    fastapi_class,
-)
-from fastlint.semantic.cst_tree import ImportTable, dotted_name
+from fastlint.knowledge.fastapi import ANNOTATED, APP, ROUTE_METHODS, ROUTER, declaration_name
+from fastlint.semantic.cst_tree import CstValues, ImportTable, dotted_name
 
 
 @dataclass
@@ -44,45 +40,24 @@ def string_value(node: cst.CSTNode | None) -> str | None:
 
 
 class FastAPIModel:
-    """The apps, routers and routes of one file, as far as the walk has seen."""
+    """The routes of one file, as far as the walk has seen."""
 
-    def __init__(self, imports: ImportTable) -> None:
+    def __init__(self, imports: ImportTable, values: CstValues) -> None:
         self._imports = imports
-        self.apps: dict[str, cst.Call] = {}
-        self.routers: dict[str, cst.Call] = {}
+        self._values = values
         self.routes: list[Route] = []
         self._routes_by_function: dict[int, list[Route]] = {}
-        self._subclasses: dict[str, str] = {}  # local class name -> FastAPI / APIRouter
         self._annotated_aliases: dict[str, str] = {}  # ``Dep = Annotated[T, Depends()]``
 
     # -- fed by the engine during the walk -------------------------------------------------
 
-    def on_class(self, node: cst.ClassDef, scopes: Sequence[cst.CSTNode]) -> None:
-        for base in node.bases:
-            kind = fastapi_class(self._imports.resolve(base.value, scopes))
-            kind = kind or self._subclasses.get(dotted_name(base.value) or "")
-            if kind:
-                self._subclasses[node.name.value] = kind
-
-    def on_assign(
-        self, targets: Sequence[cst.CSTNode], value: cst.CSTNode, scopes: Sequence[cst.CSTNode]
-    ) -> None:
-        if isinstance(value, cst.Call):
-            kind = self._constructed_kind(value, scopes)
-            if kind is None:
-                return
-            registry = self.apps if kind in APP_CLASSES else self.routers
+    def on_alias(self, targets: Sequence[cst.CSTNode], value: cst.Subscript) -> None:
+        """A module-level ``Dep = Annotated[T, Depends(...)]``."""
+        found = self.annotated_declaration(value)
+        if found:
             for target in targets:
-                name = dotted_name(target)
-                if name:
-                    registry[name] = value
-        elif isinstance(value, cst.Subscript) and not scopes:
-            if self.annotated_declaration(value, scopes):
-                for target in targets:
-                    if isinstance(target, cst.Name):
-                        self._annotated_aliases[target.value] = self.annotated_declaration(
-                            value, scopes
-                        )  # type: ignore[assignment]
+                if isinstance(target, cst.Name):
+                    self._annotated_aliases[target.value] = found
 
     def on_function(self, node: cst.FunctionDef, scopes: Sequence[cst.CSTNode]) -> None:
         found: list[Route] = []
@@ -134,12 +109,6 @@ class FastAPIModel:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _constructed_kind(self, call: cst.Call, scopes: Sequence[cst.CSTNode]) -> str | None:
-        kind = fastapi_class(self._imports.resolve(call.func, scopes))
-        if kind is None and isinstance(call.func, cst.Name):
-            kind = self._subclasses.get(call.func.value)
-        return kind
-
     def _route_of(
         self, node: cst.FunctionDef, decorator: cst.Decorator, scopes: Sequence[cst.CSTNode]
     ) -> Route | None:
@@ -149,11 +118,9 @@ class FastAPIModel:
         method = call.func.attr.value
         if method not in ROUTE_METHODS:
             return None
-        owner = dotted_name(call.func.value)
-        if owner is None:
+        if self._values.kind_of(call.func.value, scopes) not in (APP, ROUTER):
             return None
-        if owner not in self.apps and owner not in self.routers:
-            return None
+        owner = dotted_name(call.func.value) or "?"
         keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
         path_arg = keywords.get("path")
         if path_arg is None and call.args and call.args[0].keyword is None:

@@ -124,9 +124,7 @@ class Linter:
         failed: set[str] = set()
         visitors = self._bind(self._visit_plan, instances, guard)
         leavers = self._bind(self._leave_plan, instances, guard)
-        _add_engine_hooks(ctx, visitors)
-        if any(rule.needs_values for rule in active):
-            _add_value_hooks(ctx, leavers)
+        _EngineHooks(ctx).install(visitors, leavers)
         Walker(visitors, leavers, ctx).walk(ctx.module)
         return crashes
 
@@ -233,60 +231,73 @@ def _crash(path: str, rule: Rule, error: BaseException) -> Diagnostic:
     return Diagnostic(path, 1, 1, INTERNAL_ERROR, message, 1, 1)
 
 
-def _add_value_hooks(ctx: Context, leavers: dict[type, list[Callable[[Any], None]]]) -> None:
-    """The semantic model learns a binding once its statement's expressions were walked (rules
-    asking about ``x = x.cursor()``'s call see ``x`` as it was), before the rules' own leavers."""
-    values = ctx.values
+class _EngineHooks:
+    """The engine's own listeners. They go first, so rules see an up-to-date context. The
+    semantic model learns a ``def`` or ``class`` when it is met, and a binding once its
+    statement's expressions were walked (a rule asking about ``x = x.cursor()``'s call sees
+    ``x`` as it was)."""
 
-    def on_assign(node: cst.Assign) -> None:
-        values.on_assign([target.target for target in node.targets], node.value, ctx.scopes)
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.values = ctx.values
+        self.fastapi = ctx.fastapi
 
-    def on_ann_assign(node: cst.AnnAssign) -> None:
-        values.on_ann_assign(node.target, node.annotation.annotation, node.value, ctx.scopes)
+    def install(
+        self,
+        visitors: dict[type, list[Callable[[Any], None]]],
+        leavers: dict[type, list[Callable[[Any], None]]],
+    ) -> None:
+        before: Iterable[tuple[type, Callable[[Any], None]]] = (
+            (cst.Import, self.on_import),
+            (cst.ImportFrom, self.on_import),
+            (cst.FunctionDef, self.on_function),
+            (cst.ClassDef, self.on_class),
+            (cst.Return, self.on_return),
+            (cst.Assign, self.on_alias),
+            (cst.AnnAssign, self.on_alias),
+        )
+        for node_type, hook in before:
+            visitors[node_type] = [hook, *visitors.get(node_type, [])]
+        after: Iterable[tuple[type, Callable[[Any], None]]] = (
+            (cst.Assign, self.bind_assign),
+            (cst.AnnAssign, self.bind_ann_assign),
+            (cst.WithItem, self.bind_with_item),
+        )
+        for node_type, hook in after:
+            leavers[node_type] = [hook, *leavers.get(node_type, [])]
 
-    def on_with_item(node: cst.WithItem) -> None:
-        target = node.asname.name if node.asname is not None else None
-        values.on_with_item(node.item, target, ctx.scopes)
-
-    hooks: Iterable[tuple[type, Callable[[Any], None]]] = (
-        (cst.Assign, on_assign),
-        (cst.AnnAssign, on_ann_assign),
-        (cst.WithItem, on_with_item),
-    )
-    for node_type, hook in hooks:
-        leavers[node_type] = [hook, *leavers.get(node_type, [])]
-
-
-def _add_engine_hooks(ctx: Context, visitors: dict[type, list[Callable[[Any], None]]]) -> None:
-    """The engine's own listeners go first, so rules see an up-to-date context."""
-
-    def on_function(node: cst.FunctionDef) -> None:
-        ctx.note_function(node)
+    def on_function(self, node: cst.FunctionDef) -> None:
+        self.ctx.note_function(node)
+        self.values.on_function(node, self.ctx.scopes)
         if node.decorators:
-            ctx.fastapi.on_function(node, ctx.scopes)
+            self.fastapi.on_function(node, self.ctx.scopes)
 
-    def on_assign(node: cst.Assign) -> None:
-        ctx.fastapi.on_assign([target.target for target in node.targets], node.value, ctx.scopes)
+    def on_class(self, node: cst.ClassDef) -> None:
+        self.values.on_class(node, self.ctx.scopes)
 
-    def on_ann_assign(node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            ctx.fastapi.on_assign([node.target], node.value, ctx.scopes)
+    def on_return(self, node: cst.Return) -> None:
+        self.values.on_return(node.value, self.ctx.scopes)
 
-    def on_class(node: cst.ClassDef) -> None:
-        if node.bases:
-            ctx.fastapi.on_class(node, ctx.scopes)
+    def on_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if self.ctx.scopes:
+            self.ctx.imports.note_nested_import(node)
 
-    def on_import(node: cst.Import | cst.ImportFrom) -> None:
-        if ctx.scopes:
-            ctx.imports.note_nested_import(node)
+    def on_alias(self, node: cst.Assign | cst.AnnAssign) -> None:
+        if self.ctx.scopes or not isinstance(node.value, cst.Subscript):
+            return
+        if isinstance(node, cst.Assign):
+            self.fastapi.on_alias([target.target for target in node.targets], node.value)
+        else:
+            self.fastapi.on_alias([node.target], node.value)
 
-    hooks: Iterable[tuple[type, Callable[[Any], None]]] = (
-        (cst.Import, on_import),
-        (cst.ImportFrom, on_import),
-        (cst.FunctionDef, on_function),
-        (cst.Assign, on_assign),
-        (cst.AnnAssign, on_ann_assign),
-        (cst.ClassDef, on_class),
-    )
-    for node_type, hook in hooks:
-        visitors[node_type] = [hook, *visitors.get(node_type, [])]
+    def bind_assign(self, node: cst.Assign) -> None:
+        targets = [target.target for target in node.targets]
+        self.values.on_assign(targets, node.value, self.ctx.scopes)
+
+    def bind_ann_assign(self, node: cst.AnnAssign) -> None:
+        annotation = node.annotation.annotation
+        self.values.on_ann_assign(node.target, annotation, node.value, self.ctx.scopes)
+
+    def bind_with_item(self, node: cst.WithItem) -> None:
+        target = node.asname.name if node.asname is not None else None
+        self.values.on_with_item(node.item, target, self.ctx.scopes)

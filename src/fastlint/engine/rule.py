@@ -101,9 +101,6 @@ class Rule:
     requires_text: ClassVar[tuple[str, ...]] = ()
     # The rule reads the project index (``ctx.project``), built once per run from every file.
     needs_project: ClassVar[bool] = False
-    # The rule asks ``ctx.kind_of``/``ctx.callee`` about values: the engine feeds the semantic
-    # model the file's assignments while it walks (skipped when no active rule asks).
-    needs_values: ClassVar[bool] = False
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
 

@@ -311,9 +311,26 @@ class AstValues(ValueModel):
     def scope_name(self, scope: ast.AST) -> str:
         return getattr(scope, "name", "")
 
+    def class_parts(self, node: ast.ClassDef) -> tuple[str, list[ast.AST]]:
+        return node.name, [base for base in node.bases if type(base) is not ast.Starred]
+
+    def function_parts(self, node: ast.AST) -> tuple[str, ast.AST | None, bool, list[str]]:
+        decorators = []
+        for expression in node.decorator_list:  # type: ignore[attr-defined]
+            if type(expression) is ast.Call:
+                expression = expression.func
+            decorators.append((dotted_name(expression) or "").rpartition(".")[2])
+        is_async = type(node) is ast.AsyncFunctionDef
+        return node.name, node.returns, is_async, decorators  # type: ignore[attr-defined]
+
 
 _SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
 _EXPRESSIONS = frozenset(ast.expr.__subclasses__())
+# Nodes the model hears of (besides calls and bindings).
+_EVENTS = frozenset(
+    {ast.Yield, ast.YieldFrom, ast.Return, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef}
+    | {ast.Import, ast.ImportFrom}
+)
 _BOUND = frozenset({ast.Assign, ast.AnnAssign, ast.withitem})
 _LEAVE, _ENTER, _EXIT, _QUIET = 0, 1, 2, 3  # markers on the walk's stack
 
@@ -353,8 +370,6 @@ class AstWalk:
         return True
 
     def walk(self, tree: ast.Module) -> None:
-        resolver = self.model.resolver
-        scopes = self.scopes
         stack: list[Any] = list(reversed(tree.body))
         while stack:
             node = stack.pop()
@@ -366,10 +381,8 @@ class AstWalk:
                 continue
             if kind is ast.Call:
                 self.on_call(node)
-            elif kind is ast.Yield or kind is ast.YieldFrom:
-                self.on_yield()
-            elif (kind is ast.Import or kind is ast.ImportFrom) and scopes:
-                resolver.note_nested_imports(local for local, _ in import_bindings(node))
+            elif kind in _EVENTS:
+                self._event(kind, node)
             if kind in _SCOPES:
                 self._schedule_scope(node, stack)
             elif kind is ast.If and not self.quiet and self.quiet_block(node):
@@ -383,12 +396,27 @@ class AstWalk:
                     stack.append((_LEAVE, node))
                 stack.extend(reversed(children(node)))
 
+    def _event(self, kind: type, node: Any) -> None:
+        model, scopes = self.model, self.scopes
+        if kind is ast.Yield or kind is ast.YieldFrom:
+            self.on_yield()
+        elif kind is ast.Return:
+            model.on_return(node.value, scopes)
+        elif kind is ast.ClassDef:
+            model.on_class(node, scopes)
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            model.on_function(node, scopes)
+        elif scopes:  # an import inside a function
+            model.resolver.note_nested_imports(local for local, _ in import_bindings(node))
+
     def _marker(self, marker: int, subject: Any) -> None:
         if marker == _ENTER:
             self.scopes.append(subject)
             self.on_enter(subject)
         elif marker == _EXIT:
             self.on_leave(subject)
+            if type(subject) is ast.FunctionDef or type(subject) is ast.AsyncFunctionDef:
+                self.model.leave_function(subject, self.scopes)
             self.scopes.pop()
         elif marker == _QUIET:
             self.quiet = subject

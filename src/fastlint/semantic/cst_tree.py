@@ -317,6 +317,21 @@ class CstValues(ValueModel):
                 returns = statement.returns.annotation if statement.returns is not None else None
                 yield identifier(statement.name.value), returns
 
+    def class_parts(self, node: cst.ClassDef) -> tuple[str, list[cst.CSTNode]]:
+        return identifier(node.name.value), [arg.value for arg in node.bases if arg.keyword is None]
+
+    def function_parts(
+        self, node: cst.FunctionDef
+    ) -> tuple[str, cst.CSTNode | None, bool, list[str]]:
+        decorators = []
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            if isinstance(expression, cst.Call):
+                expression = expression.func
+            decorators.append((dotted_name(expression) or "").rpartition(".")[2])
+        returns = node.returns.annotation if node.returns is not None else None
+        return identifier(node.name.value), returns, node.asynchronous is not None, decorators
+
     def scope_name(self, scope: cst.CSTNode) -> str:
         name = getattr(scope, "name", None)
         return identifier(name.value) if isinstance(name, cst.Name) else ""

@@ -8,6 +8,13 @@ from __future__ import annotations
 from fastlint.knowledge import sqlalchemy
 from fastlint.knowledge.blocking import CLIENTS_BY_CONSTRUCTOR, CLIENTS_BY_LABEL
 from fastlint.knowledge.event_loop import EVENT_LOOP, LOOP_FUNCTIONS, LOOP_TYPES
+from fastlint.knowledge.fastapi import fastapi_kind
+
+# Classes and functions have kinds too: what calling them makes. ``type:K`` is a class whose
+# instances are of kind K (``class AppRouter(APIRouter)``), ``returns:K`` a sync function that
+# returns one (``def make_router() -> APIRouter``).
+_CLASS = "type:"
+_RETURNS = "returns:"
 
 # Subscripts whose first element is the type of the value (``Annotated[T, ...]``, ``Optional[T]``)
 WRAPPERS = frozenset({"Annotated", "Optional"})
@@ -27,7 +34,9 @@ def constructor_kind(qualified: str | None) -> str | None:
         return client.label
     if qualified in LOOP_FUNCTIONS:
         return EVENT_LOOP
-    return sqlalchemy.library_kind(qualified, sqlalchemy.CONSTRUCTOR_KINDS)
+    return fastapi_kind(qualified) or sqlalchemy.library_kind(
+        qualified, sqlalchemy.CONSTRUCTOR_KINDS
+    )
 
 
 def type_kind(qualified: str | None) -> str | None:
@@ -39,7 +48,7 @@ def type_kind(qualified: str | None) -> str | None:
         return client.label
     if qualified in LOOP_TYPES:
         return EVENT_LOOP
-    return sqlalchemy.library_kind(qualified)
+    return fastapi_kind(qualified) or sqlalchemy.library_kind(qualified)
 
 
 def method_kind(kind: str, method: str) -> str | None:
@@ -63,8 +72,28 @@ def divided_kind(kind: str) -> str | None:
 
 
 def called_kind(kind: str) -> str | None:
-    """The kind of what calling an object of ``kind`` makes (a session factory's sessions)."""
+    """The kind of what calling an object of ``kind`` makes: a class's instances, what a
+    function returns, a session factory's sessions."""
+    if kind.startswith(_CLASS):
+        return kind[len(_CLASS) :]
+    if kind.startswith(_RETURNS):
+        return kind[len(_RETURNS) :]
     return sqlalchemy.MADE_BY_FACTORY.get(kind)
+
+
+def class_of(kind: str) -> str:
+    """The kind of a class whose instances are of ``kind``."""
+    return _CLASS + kind
+
+
+def function_returning(kind: str) -> str:
+    """The kind of a function that returns objects of ``kind``."""
+    return _RETURNS + kind
+
+
+def instance_kind(kind: str | None) -> str | None:
+    """The instances' kind of a class of ``kind`` (a base class), if it is one."""
+    return kind[len(_CLASS) :] if kind is not None and kind.startswith(_CLASS) else None
 
 
 def factory_kind(kind: str, class_kind: str | None) -> str:

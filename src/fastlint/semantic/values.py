@@ -28,6 +28,15 @@ from fastlint.semantic.resolver import NameResolver, qualify_call
 
 _MODULE = 0
 _SELF = ("self", "cls")
+_PROPERTIES = frozenset({"property", "cached_property"})
+
+
+def _function_kind(returned: str | None, decorators: list[str]) -> str | None:
+    if returned is None:
+        return None
+    if any(name in _PROPERTIES for name in decorators):
+        return returned
+    return kinds.function_returning(returned)
 
 
 class External(Protocol):
@@ -73,6 +82,7 @@ class ValueModel:
         self._store: dict[int, dict[str, str | None]] = {_MODULE: {}}
         self._aliases: dict[str, str] | None = None
         self._provides: dict[str, str] | None = None
+        self._returns: dict[int, set[str | None]] = {}  # function -> kinds its returns give
 
     # -- the tree-specific part -------------------------------------------------------------
 
@@ -120,6 +130,14 @@ class ValueModel:
     def scope_name(self, scope: Node) -> str:
         raise NotImplementedError
 
+    def class_parts(self, node: Node) -> tuple[str, list[Node]]:
+        """``(name, bases)`` of a class statement."""
+        raise NotImplementedError
+
+    def function_parts(self, node: Node) -> tuple[str, Node | None, bool, list[str]]:
+        """``(name, return annotation, is async, last names of the decorators)`` of a ``def``."""
+        raise NotImplementedError
+
     # -- fed by the walk --------------------------------------------------------------------
 
     def on_assign(self, targets: Iterable[Node], value: Node, scopes: Scopes) -> None:
@@ -138,10 +156,48 @@ class ValueModel:
         if target is not None:
             self.bind(target, self.kind_of(item, scopes), scopes)
 
+    def on_class(self, node: Node, scopes: Scopes) -> None:
+        """A class statement: calling the class makes what its first known base makes."""
+        name, bases = self.class_parts(node)
+        found = None
+        for base in bases:
+            found = kinds.type_kind(self.resolver.resolve(base, scopes))
+            found = found or kinds.instance_kind(self.kind_of(base, scopes))
+            if found is not None:
+                break
+        self.bind_name(name, kinds.class_of(found) if found else None, scopes)
+
+    def on_function(self, node: Node, scopes: Scopes) -> None:
+        """A ``def`` statement: what calling the function returns, from its annotation (a
+        property is read, not called: it holds what it returns)."""
+        name, returns, is_async, decorators = self.function_parts(node)
+        found = None
+        if not is_async and returns is not None:
+            found = self.annotation_kind(returns, scopes)
+        self.bind_name(name, _function_kind(found, decorators), scopes)
+
+    def on_return(self, value: Node | None, scopes: Scopes) -> None:
+        if scopes and self.resolver.is_function_scope(scopes[-1]):
+            found = self.kind_of(value, scopes) if value is not None else None
+            self._returns.setdefault(id(scopes[-1]), set()).add(found)
+
+    def leave_function(self, node: Node, scopes: Scopes) -> None:
+        """The end of a function's body (``scopes`` ends with it): an unannotated sync function
+        whose every ``return`` gives one kind returns that kind."""
+        returned = self._returns.pop(id(node), None)
+        if not returned or len(returned) != 1:
+            return
+        name, returns, is_async, decorators = self.function_parts(node)
+        (found,) = returned
+        if found is not None and returns is None and not is_async:
+            self.bind_name(name, _function_kind(found, decorators), scopes[:-1])
+
     def bind(self, target: Node, kind: str | None, scopes: Scopes) -> None:
         dotted = self.dotted(target)
-        if dotted is None:
-            return
+        if dotted is not None:
+            self.bind_name(dotted, kind, scopes)
+
+    def bind_name(self, dotted: str, kind: str | None, scopes: Scopes) -> None:
         head, _, rest = dotted.partition(".")
         if head in _SELF and rest:
             owner = self._class_of(scopes)

@@ -18,7 +18,8 @@ class MissingResponseModel(Rule):
         "Route declares no response model; add a return annotation with a Pydantic model "
         "(or `response_model=`)"
     )
-    requires_text = ("fastapi",)
+    requires_text = ("@",)  # a route is decorated; its router may come from another module
+    needs_project = True  # for routers and apps made by the project's own classes and factories
     docs = """
 ## What it does
 Finds route handlers (functions decorated by `.get`, `.post`, ... on a `FastAPI` app or an

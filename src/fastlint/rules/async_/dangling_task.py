@@ -18,7 +18,6 @@ class DanglingTask(Rule):
         "garbage-collected before it finishes; keep a reference (a set of tasks, a TaskGroup)"
     )
     requires_text = ("create_task", "ensure_future")
-    needs_values = True
     docs = """
 ## What it does
 Finds calls of `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and

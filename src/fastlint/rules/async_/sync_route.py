@@ -18,7 +18,8 @@ class SyncRouteHandler(Rule):
         "Route handler is a sync `def` and runs in FastAPI's thread pool; declare it `async def` "
         "and await async I/O"
     )
-    requires_text = ("fastapi",)
+    requires_text = ("@",)  # a route is decorated; its router may come from another module
+    needs_project = True  # for routers and apps made by the project's own classes and factories
     docs = """
 ## What it does
 Finds route handlers (functions decorated by `.get`, `.post`, ..., `.api_route` or `.websocket`
@@ -88,6 +89,16 @@ async def get_user(user_id: int, db: SessionDep) -> UserOut:
         ),
     )
     invalid = (
+        Invalid(
+            "from fastapi import APIRouter\n"
+            "class AppRouter(APIRouter):\n    pass\n"
+            "def make_router(prefix):\n    return AppRouter(prefix=prefix)\n"
+            "router = make_router('/items')\n"
+            "@router.get('/')\ndef items() -> list:\n    return []\n",
+            8,
+            5,
+            message_contains="Route handler is a sync `def`",
+        ),
         Invalid(
             _APP + "@app.get('/')\ndef root() -> dict:\n    return {}\n",
             5,

@@ -18,7 +18,6 @@ class MissingAwaitOnAsyncSession(Rule):
     category = "database"
     fix = FIX_NONE  # unsafe (add the `await`) once `--fix` exists
     needs_project = True  # for session aliases and dependencies in other modules
-    needs_values = True
     requires_text = ("Async", "async")
     docs = """
 ## What it does

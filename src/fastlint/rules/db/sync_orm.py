@@ -33,7 +33,6 @@ class SyncOrmInAsync(Rule):
     summary = "Sync SQLAlchemy (`Session`, `session.query`, `create_engine`, `sessionmaker`) in `async def`"
     message = "Sync SQLAlchemy call blocks the event loop in `async def`; " + _INSTEAD
     needs_project = True  # for session aliases and dependencies in other modules
-    needs_values = True
     requires_text = ("async",)
     docs = """
 ## What it does

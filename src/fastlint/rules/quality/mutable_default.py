@@ -35,6 +35,7 @@ class MutableDefaultArgument(Rule):
     )
     category = "quality"
     fix = FIX_NONE  # unsafe (default to None) once `--fix` exists
+    needs_project = True  # route handlers are exempt, and their router may come from elsewhere
     docs = """
 ## What it does
 Finds parameters whose default is a mutable value: a list, dict or set literal or
