@@ -4,6 +4,7 @@ warning that says what was ignored."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,9 @@ def test_options_that_would_be_ignored_are_errors(
     (project / "b.json").write_text(json.dumps({"fastlint-baseline": 1, "files": {}}))
     assert_usage_error(run(*args), *fragments)
     assert "# noqa" not in (project / "app" / "views.py").read_text()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_explicit_config_that_is_a_fifo_is_an_error_not_a_hang(project: Path) -> None:
+    os.mkfifo(project / "config.toml")
+    assert_usage_error(run("--config", "config.toml"), "not a regular file")

@@ -266,6 +266,8 @@ def _utf8(data: bytes, path: Path) -> str:
 
 def read_config_table(path: Path) -> dict[str, Any]:
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise ConfigError(f"config file is not a regular file (a FIFO or device?): {path}")
         data = tomllib.loads(_utf8(path.read_bytes(), path))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
