@@ -79,4 +79,35 @@ def test_fst102_honours_the_fst101_table_options(monkeypatch: pytest.MonkeyPatch
     table = {"select": ["FST102"], "allowed-blocking-calls": ["requests.get"]}
     settings = build_settings(table, origin="test", root=APP)
     found = lint_files(discover([Path(".")], settings), settings)
-    assert {d.row for d in found} == {40}  # only the time.sleep chain is left
+    # only the time.sleep chain and the sync SQLAlchemy helpers are left
+    assert {(d.path, d.row) for d in found} == {
+        (os.path.join("routers", "users.py"), 40),
+        (os.path.join("routers", "reports.py"), 24),
+        (os.path.join("routers", "reports.py"), 30),
+    }
+
+
+def test_fst102_follows_sync_session_work_into_repository_helpers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    found = lint_app(monkeypatch)
+    get_user = _at(found, "routers/reports.py", 24)
+    assert [d.code for d in get_user] == ["FST102"]
+    assert "get_user -> db.execute (Session.execute) (repositories/legacy_users.py:11)" in (
+        get_user[0].message
+    )
+    rename = _at(found, "routers/reports.py", 30)
+    assert "rename_user -> get_user -> db.execute" in rename[0].message
+    assert not _at(found, "routers/reports.py", 35)  # stage_user only calls db.add
+    # FST101 never reports the sync session's methods: FST301 does, with its own message.
+    assert [d.code for d in _at(found, "routers/reports.py", 14)] == ["FST301"]
+
+
+def test_allowed_blocking_calls_can_allow_the_sync_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(APP)
+    table = {"select": ["FST102"], "allowed-blocking-calls": ["Session", "requests.get"]}
+    settings = build_settings(table, origin="test", root=APP)
+    found = lint_files(discover([Path(".")], settings), settings)
+    assert {d.row for d in found} == {40}

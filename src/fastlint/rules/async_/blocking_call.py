@@ -17,20 +17,44 @@ class BlockingCallInAsync(Rule):
     category = "async"
     fix = FIX_NONE  # unsafe (time.sleep -> await asyncio.sleep) once `--fix` exists
     requires_text = ("async",)
-    needs_values = True
     options = BLOCKING_OPTIONS
     docs = """
 ## What it does
-Finds calls that block the running thread inside the body of an `async def`: `time.sleep`,
-`requests`, `urllib.request.urlopen`, sync `httpx`, `subprocess`, `os.system`, builtin `open`
-and `pathlib.Path` reads and writes, blocking `socket` calls, sync database drivers (`sqlite3`,
-`psycopg2`, `pymysql`, `redis.Redis`), `input()`, and the methods of clients made from them
-(`requests.Session()`, `httpx.Client()`, `sqlite3.connect()`...) in the same function, class
-or module. Names are resolved through imports, so `from time import sleep as nap` is still
+Finds calls that block the running thread inside the body of an `async def`, each with what
+to use instead:
+
+- `time.sleep`, `input()`;
+- HTTP: `requests`, sync `httpx` and `httpx.Client`, `urllib.request.urlopen` and openers,
+  `http.client` connections;
+- processes: `subprocess`, `os.system`, `os.popen`, `os.wait*`;
+- files: builtin `open`; `pathlib.Path` reads, writes, `open`, `mkdir`, `unlink`, `rename`,
+  `iterdir`, `glob`...; `os` calls that change or list a directory (`remove`, `unlink`,
+  `rename`, `replace`, `makedirs`, `mkdir`, `rmdir`, `removedirs`, `listdir`, `scandir`,
+  `walk`, `truncate`, `fsync`, `sendfile`); `shutil` copies, moves, archives and `rmtree`;
+  `glob.glob`;
+- network: `socket` connects, sends and receives, and DNS lookups (`getaddrinfo`,
+  `gethostbyname`, `getfqdn`...); `smtplib.SMTP`/`SMTP_SSL` (the constructor connects) and
+  their methods (`login`, `starttls`, `sendmail`, `send_message`, `quit`...);
+- sync database and cache drivers: `sqlite3`, `psycopg2` (connections, cursors, pools),
+  psycopg 3's sync `Connection`, `pymysql`/`MySQLdb`/`mysql.connector`, `redis.Redis` (and
+  its pipelines, pub/sub and locks);
+- AWS: the methods of `boto3.client(...)`, `boto3.resource(...)`, `session.client(...)` and
+  `boto3.session.Session().resource(...)` objects, their sub-resources (`s3.Bucket(...)`,
+  `s3.Object(...)`) and waiters, which are all network round trips. Not reported, because they
+  do no I/O: making a client or resource, `generate_presigned_url`, `generate_presigned_post`,
+  `get_paginator`, `get_waiter`, `can_paginate`, `close`, and sub-resource constructors.
+
+The methods count on objects made in the same function, class or module (`s = requests.Session()`,
+`s3 = boto3.client("s3")`, `with smtplib.SMTP(host) as server:`), declared by an annotation
+(`p: Path`, `conn: psycopg2.extensions.connection`), or imported from another module of the
+project. Names are resolved through imports, so `from time import sleep as nap` is still
 `time.sleep`, while a function of your own named `sleep` is not.
 
-Only code that runs in the coroutine's own body counts: a sync `def` or `lambda` nested inside
-the `async def` runs wherever it is called, and is not reported here.
+Not reported: single metadata reads of one file (`os.stat`, `os.path.exists`, `isfile`,
+`getsize`, `os.access`, `Path.exists`, `Path.stat`): on a local disk the kernel answers them
+from its cache in microseconds, and they are everywhere. Sync SQLAlchemy sessions, connections
+and engines are FST301's. Only code that runs in the coroutine's own body counts: a sync `def`
+or `lambda` nested inside the `async def` runs wherever it is called, and is not reported here.
 
 ## Why is this bad?
 An `async def` endpoint runs on the event loop, which serves every request of the worker. A
@@ -39,6 +63,7 @@ progress. Latency grows with load and health checks time out.
 
 ## Example
 ```python
+import shutil
 import time
 
 import requests
@@ -51,11 +76,33 @@ router = APIRouter()
 async def weather(city: str) -> dict:
     time.sleep(1)
     return requests.get(f"https://api.example.com/{city}").json()
+
+
+@router.delete("/workspaces/{workspace_id}", status_code=204)
+async def delete_workspace(workspace_id: str) -> None:
+    shutil.rmtree(f"/srv/workspaces/{workspace_id}")
+```
+An `async def` that moves one call to a thread and not the next:
+```python
+import asyncio
+
+import boto3
+
+s3_client = boto3.client("s3")
+
+
+async def archive(bucket: str, key: str) -> None:
+    source = {"Bucket": bucket, "Key": key}
+    await asyncio.to_thread(
+        s3_client.copy_object, Bucket=bucket, CopySource=source, Key=f"archive/{key}"
+    )
+    s3_client.delete_object(Bucket=bucket, Key=key)  # still on the event loop
 ```
 
 ## Use instead
 ```python
 import asyncio
+import shutil
 
 import httpx
 from fastapi import APIRouter
@@ -69,9 +116,30 @@ async def weather(city: str) -> dict:
     async with httpx.AsyncClient(timeout=10) as client:
         response = await client.get(f"https://api.example.com/{city}")
     return response.json()
+
+
+@router.delete("/workspaces/{workspace_id}", status_code=204)
+async def delete_workspace(workspace_id: str) -> None:
+    await asyncio.to_thread(shutil.rmtree, f"/srv/workspaces/{workspace_id}")
 ```
 When no async library exists, run the call in a worker thread:
-`await asyncio.to_thread(blocking_function, arg)`.
+`await asyncio.to_thread(blocking_function, arg)`. Move every blocking call of the function, not
+only the first one:
+```python
+import asyncio
+
+import boto3
+
+s3_client = boto3.client("s3")
+
+
+async def archive(bucket: str, key: str) -> None:
+    source = {"Bucket": bucket, "Key": key}
+    await asyncio.to_thread(
+        s3_client.copy_object, Bucket=bucket, CopySource=source, Key=f"archive/{key}"
+    )
+    await asyncio.to_thread(s3_client.delete_object, Bucket=bucket, Key=key)
+```
 """
     valid = (
         Valid("import asyncio\nasync def f():\n    await asyncio.sleep(1)\n"),
@@ -95,6 +163,26 @@ When no async library exists, run the call in a worker thread:
             "async def f(session):\n    await session.get('u')\n"
             "async def g():\n    session = make_async_session()\n    await session.get('u')\n"
         ),
+        Valid(
+            "import os\nasync def f(p):\n    if os.path.exists(p) and os.stat(p).st_size:\n"
+            "        return os.path.getsize(p)\n"
+        ),
+        Valid(
+            "import boto3\ns3 = boto3.client('s3')\nasync def f(key):\n"
+            "    return s3.generate_presigned_url('get_object', Params={'Bucket': 'b', 'Key': key})\n"
+        ),
+        Valid(
+            "import boto3\ns3 = boto3.resource('s3')\nasync def f(key):\n"
+            "    bucket = s3.Bucket('b')\n    return bucket.Object(key)\n"
+        ),
+        Valid(
+            "import asyncio, shutil\nasync def f(p):\n    await asyncio.to_thread(shutil.rmtree, p)\n"
+        ),
+        Valid(
+            "from sqlalchemy.orm import Session\nasync def f(db: Session):\n"
+            "    return db.query(User).all()\n"  # FST301's
+        ),
+        Valid("import aiofiles.os\nasync def f(p):\n    await aiofiles.os.remove(p)\n"),
     )
     invalid = (
         Invalid(
@@ -141,6 +229,54 @@ When no async library exists, run the call in a worker thread:
             message_contains="`mylib.slow_fetch()` blocks the event loop in `async def f`; use `await asyncio.to_thread(...)`",
         ),
         Invalid(
+            "import shutil\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.delete('/w/{wid}', status_code=204)\nasync def delete_workspace(wid: str) -> None:\n"
+            "    shutil.rmtree(f'/srv/{wid}')\n",
+            6,
+            5,
+            message_contains="`shutil.rmtree()` blocks the event loop in `async def delete_workspace`; use `await asyncio.to_thread(shutil.rmtree, ...)`",
+        ),
+        Invalid(
+            "import os\nasync def f(p):\n    os.remove(p)\n",
+            3,
+            5,
+            message_contains="`os.remove()` blocks the event loop in `async def f`; use `aiofiles.os`",
+        ),
+        Invalid(
+            "import asyncio, boto3\ns3_client = boto3.client('s3')\nasync def archive(key):\n"
+            "    await asyncio.to_thread(s3_client.copy_object, Bucket='b', CopySource=key, Key='a')\n"
+            "    s3_client.delete_object(Bucket='b', Key=key)\n",
+            5,
+            5,
+            message_contains="`s3_client.delete_object()` on a `boto3 client` blocks the event loop in `async def archive`; use `aioboto3`",
+        ),
+        Invalid(
+            "import boto3\nasync def f(body):\n    s3 = boto3.session.Session().resource('s3')\n"
+            "    s3.Object('b', 'k').put(Body=body)\n",
+            4,
+            5,
+            message_contains="`put()` on a `boto3 resource` blocks the event loop",
+        ),
+        Invalid(
+            "import smtplib\nasync def f(msg):\n    server = smtplib.SMTP_SSL('smtp.example.com')\n",
+            3,
+            14,
+            message_contains="`smtplib.SMTP_SSL()` blocks the event loop in `async def f`; use `aiosmtplib`",
+        ),
+        Invalid(
+            "import smtplib\ndef connect() -> smtplib.SMTP: ...\nasync def f(server: smtplib.SMTP, msg):\n"
+            "    server.send_message(msg)\n",
+            4,
+            5,
+            message_contains="`server.send_message()` on a `smtplib.SMTP` blocks the event loop",
+        ),
+        Invalid(
+            "import socket\nasync def f(host):\n    return socket.gethostbyname(host)\n",
+            3,
+            12,
+            message_contains="use `await loop.getaddrinfo(...)`",
+        ),
+        Invalid(
             "from pathlib import Path\nasync def f(p: Path):\n    return p.read_text()\n",
             3,
             12,
@@ -156,7 +292,7 @@ When no async library exists, run the call in a worker thread:
         if not self.ctx.in_coroutine:
             return
         callee = self.ctx.callee(node)
-        verdict = self._policy.verdict(callee)
+        verdict = self._policy.direct_verdict(callee)
         if verdict is None:
             return
         if verdict.client is None:

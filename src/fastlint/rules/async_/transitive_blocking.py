@@ -38,7 +38,6 @@ class TransitiveBlockingCall(Rule):
     )
     needs_project = True
     requires_text = ("async",)
-    needs_values = True
     options = BLOCKING_OPTIONS  # the same table settings as FST101
     docs = """
 ## What it does
@@ -52,8 +51,14 @@ Calls are resolved through imports and aliases (`from services.profile import lo
 load_profile`, `import services.profile as profile`, re-exports in `__init__.py`), `self.method()`
 within a class, and `ClassName(...)` (its `__init__`). A function blocks when it makes a call
 that FST101 reports (its table, with the same `extend-blocking-calls` and
-`allowed-blocking-calls` settings), or calls a function that blocks; recursion and cycles are
-handled. The index covers the files being linted and the first-party modules they import (found
+`allowed-blocking-calls` settings), or a call of a sync SQLAlchemy session, connection or engine
+that talks to the database (the methods FST301 reports: `session.execute`, `session.query`,
+`session.commit`, `engine.connect`...), or calls a function that blocks; recursion and cycles
+are handled. So a sync repository helper, `def get_user(db: Session, user_id: int)`, called
+from an `async def` route is reported with its chain: `get_user -> db.get (Session.get)`. A
+session is known in the helper from its annotation, from `with SessionLocal() as db` when the
+factory is defined in the helper's own module, and from the other ways FST301 knows it in that
+module (a factory imported from another module is not followed into helpers yet). The index covers the files being linted and the first-party modules they import (found
 below the package roots; below a `site-packages` directory only the packages being linted), and
 is built once per run. Nothing is imported or executed.
 
@@ -146,6 +151,15 @@ or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` 
         Valid(
             "import functools, requests\n@functools.lru_cache\ndef conf():\n    return requests.get('u')\nasync def f():\n    conf()\n"
         ),
+        Valid(
+            "from sqlalchemy.orm import Session\ndef stage(db: Session, user):\n    db.add(user)\n"
+            "async def f(db: Session, user):\n    stage(db, user)\n"
+        ),
+        Valid(
+            "from sqlalchemy.ext.asyncio import AsyncSession\n"
+            "def build(db: AsyncSession, q):\n    return db.execute(q)\n"
+            "async def f(db: AsyncSession, q):\n    return await build(db, q)\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -168,6 +182,22 @@ or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` 
             5,
             {"extend-blocking-calls": ["mylib.slow"]},
             message_contains="`a()` blocks: a -> b -> mylib.slow (example.py:5)",
+        ),
+        Invalid(
+            "from sqlalchemy.orm import Session\n"
+            "def get_user(db: Session, user_id: int):\n    return db.get(User, user_id)\n"
+            "async def read_user(user_id: int, db: Session):\n    return get_user(db, user_id)\n",
+            5,
+            12,
+            message_contains="`get_user()` blocks: get_user -> db.get (Session.get) (example.py:3)",
+        ),
+        Invalid(
+            "from sqlalchemy import create_engine, text\nengine = create_engine('sqlite://')\n"
+            "def ping():\n    with engine.connect() as conn:\n        conn.execute(text('select 1'))\n"
+            "async def health():\n    ping()\n",
+            7,
+            5,
+            message_contains="ping -> engine.connect (Engine.connect)",
         ),
     )
 
