@@ -28,8 +28,50 @@ def fastapi_class(qualified: str | None) -> str | None:
     return last if last in APP_CLASSES or last in ROUTER_CLASSES else None
 
 
+# Well-known libraries' subclasses of FastAPI's app and router (their code is never read).
+THIRD_PARTY = {
+    "cadwyn.Cadwyn": APP,
+    "cadwyn.VersionedAPIRouter": ROUTER,
+    "cadwyn.routing.VersionedAPIRouter": ROUTER,
+    "fastapi_utils.inferring_router.InferringRouter": ROUTER,
+    "fastapi_restful.inferring_router.InferringRouter": ROUTER,
+}
+
+
+# Response objects (Starlette's, re-exported by FastAPI). A route that returns one is answered
+# with it as it is: no response model applies. JSON responses carry a body a model describes.
+RESPONSE = "starlette.responses.Response"
+JSON_RESPONSE = "starlette.responses.JSONResponse"
+RESPONSE_CLASSES = {
+    "Response": RESPONSE,
+    "HTMLResponse": RESPONSE,
+    "PlainTextResponse": RESPONSE,
+    "RedirectResponse": RESPONSE,
+    "StreamingResponse": RESPONSE,
+    "FileResponse": RESPONSE,
+    "EventSourceResponse": RESPONSE,  # sse-starlette
+    "JSONResponse": JSON_RESPONSE,
+    "ORJSONResponse": JSON_RESPONSE,
+    "UJSONResponse": JSON_RESPONSE,
+}
+_RESPONSE_LIBRARIES = ("fastapi.", "starlette.", "sse_starlette.")
+
+
+def response_kind(qualified: str | None) -> str | None:
+    """The kind of the response a response class makes (``fastapi.responses.FileResponse``)."""
+    if not qualified or not qualified.startswith(_RESPONSE_LIBRARIES):
+        return None
+    return RESPONSE_CLASSES.get(qualified.rsplit(".", 1)[-1])
+
+
 def fastapi_kind(qualified: str | None) -> str | None:
-    """The kind of the app or router a fastapi class makes (``fastapi.routing.APIRouter``)."""
+    """The kind of the app, router or response a fastapi class makes
+    (``fastapi.routing.APIRouter``, ``fastapi.responses.RedirectResponse``)."""
+    if qualified in THIRD_PARTY:
+        return THIRD_PARTY[qualified]
+    response = response_kind(qualified)
+    if response is not None:
+        return response
     found = fastapi_class(qualified)
     if found is None:
         return None
