@@ -14,11 +14,13 @@ from fastlint.knowledge.sqlalchemy import (
     library_kind,
 )
 
+# What creating makes (a ``sessionmaker(...)`` is only a factory: making one does no I/O).
 _CONSTRUCTORS = {
     "create_engine": SYNC_ENGINE,
     "Session": SYNC_SESSION,
     "sessionmaker": SYNC_FACTORY,
 }
+_REPORTED = {SYNC_ENGINE: "`Engine`", SYNC_SESSION: "`Session`"}
 _INSTEAD = (
     "use `AsyncSession` (`create_async_engine`, `async_sessionmaker`) and `await`, "
     "or run the sync code with `await asyncio.to_thread(...)`"
@@ -30,15 +32,15 @@ class SyncOrmInAsync(Rule):
     code = "FST301"
     name = "sync-orm-in-async"
     category = "database"
-    summary = "Sync SQLAlchemy (`Session`, `session.query`, `create_engine`, `sessionmaker`) in `async def`"
+    summary = "Sync SQLAlchemy (`Session`, `session.query`, `create_engine`, a sync session factory) in `async def`"
     message = "Sync SQLAlchemy call blocks the event loop in `async def`; " + _INSTEAD
     needs_project = True  # for session aliases and dependencies in other modules
     requires_text = ("async",)
     docs = """
 ## What it does
 Finds sync SQLAlchemy used in the body of an `async def`: creating an engine with
-`create_engine(...)`, a `Session(...)` or a sync `sessionmaker(...)` (or calling such a
-factory, `SessionLocal()`), and the methods of a sync session, connection or engine that talk to
+`create_engine(...)`, opening a `Session(...)` or a session from a sync `sessionmaker` factory
+(`SessionLocal()`), and the methods of a sync session, connection or engine that talk to
 the database (`query`, `execute`, `scalars`, `get`, `commit`, `flush`, `refresh`, `connect`,
 `begin`...). The session is known from its annotation (`db: Session`, also in
 `Annotated[Session, Depends(get_db)]` or an alias of it), from `with SessionLocal() as db`, and
@@ -47,8 +49,8 @@ from `db = Depends(get_db)` when `get_db` in the same file is declared to return
 module of the project (`from app.db import get_db`): the project index reads it. SQLModel's
 `Session` and `create_engine` count too.
 
-An awaited call is not reported (it cannot be a sync session's, whatever the annotation
-says). Code in a sync `def` is not reported, nor is a sync function run with `session.run_sync(...)`
+Creating the factory itself, `sessionmaker(...)`, is not reported: it does no I/O. An awaited
+call is not reported (it cannot be a sync session's, whatever the annotation says). Code in a sync `def` is not reported, nor is a sync function run with `session.run_sync(...)`
 or `asyncio.to_thread(...)`.
 
 ## Why is this bad?
@@ -107,6 +109,10 @@ async def get_user(user_id: int, db: SessionDep) -> UserOut:
             _ORM
             + "async def f(db: Session):\n    def inner():\n        return db.query(User).all()\n    return inner\n"
         ),
+        Valid(
+            _ORM + "async def lifespan(app):\n    engine = make_engine()\n"
+            "    app.state.sessions = sessionmaker(bind=engine, expire_on_commit=False)\n    yield\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -119,14 +125,14 @@ async def get_user(user_id: int, db: SessionDep) -> UserOut:
             _ORM + "async def f():\n    engine = create_engine('sqlite://')\n",
             4,
             14,
-            message_contains="`create_engine()` creates a sync Engine",
+            message_contains="`create_engine()` creates a sync `Engine`, which blocks the event loop in `async def f`; use `AsyncSession`",
         ),
         Invalid(
             _ORM + "SessionLocal = sessionmaker(bind=engine)\nasync def f():\n"
             "    with SessionLocal() as db:\n        pass\n",
             5,
             10,
-            message_contains="`SessionLocal()` opens a sync `Session`",
+            message_contains="`SessionLocal()` opens a sync `Session`, which blocks the event loop in `async def f`; use",
         ),
         Invalid(
             _ORM + "from collections.abc import Iterator\nfrom fastapi import Depends\n"
@@ -140,7 +146,13 @@ async def get_user(user_id: int, db: SessionDep) -> UserOut:
             "from sqlmodel import Session, select\nasync def f(s: Session):\n    return s.exec(select(X))\n",
             3,
             12,
-            message_contains="`s.exec()`",
+            message_contains="`s.exec()` on a sync `Session` blocks the event loop in `async def f`",
+        ),
+        Invalid(
+            _ORM + "async def f(engine):\n    with Session(engine) as db:\n        pass\n",
+            4,
+            10,
+            message_contains="`Session()` opens a sync `Session`, which blocks the event loop in `async def f`",
         ),
     )
 
@@ -158,18 +170,20 @@ async def get_user(user_id: int, db: SessionDep) -> UserOut:
         callee = self.ctx.callee(node)
         made = library_kind(callee.qualified, _CONSTRUCTORS)
         if made is not None:
-            if self.ctx.kind_of(node) in (SYNC_ENGINE, SYNC_SESSION, SYNC_FACTORY):
-                self._report(node, f"`{callee.shown}()` creates a sync {made}")
+            if made in _REPORTED and self.ctx.kind_of(node) == made:
+                verb = "creates" if made == SYNC_ENGINE else "opens"
+                self._report(node, f"`{callee.shown}()` {verb} a sync {_REPORTED[made]}, which")
             return
         if isinstance(node.func, cst.Name):
             if self.ctx.kind_of(node.func) == SYNC_FACTORY:
-                self._report(node, f"`{node.func.value}()` opens a sync `Session`")
+                self._report(node, f"`{node.func.value}()` opens a sync `Session`, which")
             return
         kind, method = callee.receiver, callee.method
         if kind in BLOCKING_METHODS and method in BLOCKING_METHODS[kind]:
             self._report(node, f"`{callee.shown or method}()` on a sync `{kind}`")
 
-    def _report(self, node: cst.CSTNode, what: str) -> None:
+    def _report(self, node: cst.CSTNode, subject: str) -> None:
+        """``subject`` is what blocks: the sentence goes on with "blocks the event loop"."""
         function = self.ctx.function
         name = function.name.value if isinstance(function, cst.FunctionDef) else "?"
-        self.report(node, f"{what} blocks the event loop in `async def {name}`; {_INSTEAD}")
+        self.report(node, f"{subject} blocks the event loop in `async def {name}`; {_INSTEAD}")
