@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from fastlint.engine import parse_guard
 from fastlint.engine.context import Context
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.locate import locate
@@ -82,6 +83,9 @@ class Linter:
     def lint_text(self, text: str, path: str) -> list[Diagnostic]:
         if file_is_exempt(text):
             return []
+        too_deep = parse_guard.check(text)  # the native parser would crash the process
+        if too_deep is not None:
+            return self._syntax_error(path, too_deep.row, too_deep.column, too_deep.message, "")
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
