@@ -66,8 +66,12 @@ def main() -> None:
         if not dies(make(args.max), args.timeout):
             crash = f"survives {args.max}"
         else:
-            crash = f"dies at {bisect(1, args.max, lambda n: dies(make(n), args.timeout))}"
-        allowed = bisect(1, args.max, lambda n: parse_guard.check(make(n)) is not None) - 1
+            crash = (
+                f"dies at {bisect(1, args.max, lambda n, make=make: dies(make(n), args.timeout))}"
+            )
+        allowed = (
+            bisect(1, args.max, lambda n, make=make: parse_guard.check(make(n)) is not None) - 1
+        )
         print(f"{name:8} {crash:>18}   guard lets through {allowed}", flush=True)
 
 
