@@ -5,6 +5,7 @@ verdict. Both run the one semantic model (``fastlint.semantic``); this pins the 
 from __future__ import annotations
 
 import ast
+import os
 import importlib.util
 from collections import Counter
 from pathlib import Path
@@ -201,7 +202,7 @@ def test_installed_packages_agree(path: Path) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("FASTLINT_AGREEMENT_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -137,3 +137,25 @@ def test_a_local_binding_shadows_a_module_client(
         "async def c(client):\n    await client.get('u')\n"
     )
     assert lint(tmp_path, monkeypatch, {"m.py": source}) == []
+
+
+def test_routers_from_the_project_and_from_libraries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/utils.py": "from fastapi import APIRouter\n",
+        "app/routes.py": (
+            "from cadwyn import VersionedAPIRouter\n"
+            "from app.utils import APIRouter\n"
+            "router: APIRouter = APIRouter(prefix='/a')\n"
+            "versioned = VersionedAPIRouter()\n"
+            "@router.get('/')\ndef a() -> dict:\n    return {}\n"
+            "@versioned.get('/')\ndef b() -> dict:\n    return {}\n"
+        ),
+    }
+    found = lint(tmp_path, monkeypatch, {**files})
+    assert [(path, row, code) for path, row, code, _ in found] == [
+        ("app/routes.py", 6, "FST103"),
+        ("app/routes.py", 9, "FST103"),
+    ]

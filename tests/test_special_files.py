@@ -78,12 +78,6 @@ def test_fifo_with_many_files_and_workers(project: Path) -> None:
 
 
 @needs_fifo
-@pytest.mark.xfail(
-    strict=True,
-    reason="project/modules.py lists every *.py below the package roots, FIFOs included, and "
-    "ProjectIndex.digest() (the results-cache key when FST102 is on) reads each one: a FIFO "
-    "hangs a cached run. To fix in project/ (not discovery's): list regular files only.",
-)
 def test_project_index_lists_regular_files_only(project: Path) -> None:
     os.mkfifo(project / "app" / "x.py")
     index = ProjectIndex([project / "app" / "views.py"])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from fastlint.engine.source import decode
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
 from fastlint.project.modules import ModuleFinder, module_name, package_root
+from fastlint.semantic import kinds
 from fastlint.semantic.blocking import Blocking, BlockingPolicy
 from fastlint.semantic.blocking import policy as default_policy
 
@@ -171,15 +172,45 @@ class ProjectIndex:
         facts, local = found
         return getattr(facts, table).get(local)
 
+    def reexported(self, qualified: str) -> str | None:
+        """What a first-party module re-exports from outside the project, by its own name:
+        ``app.utils.APIRouter`` -> ``fastapi.APIRouter`` for ``from fastapi import APIRouter``
+        in ``app/utils.py``; None when ``qualified`` is not such a re-export."""
+        final = None
+        for _ in range(_MAX_ALIAS_HOPS):
+            parts = qualified.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                facts = self.module(".".join(parts[:cut]))
+                if facts is not None:
+                    break
+            else:
+                return final
+            exported = facts.exports.get(parts[cut])
+            if exported is None:
+                return None
+            qualified = final = ".".join([exported, *parts[cut + 1 :]])
+        return None
+
     def value_kind(self, qualified: str) -> str | None:
         """The kind of a first-party module-level name: ``db.SessionLocal`` -> async_sessionmaker
-        for ``SessionLocal = async_sessionmaker(engine)``."""
-        return self._kind(qualified, "values")
+        for ``SessionLocal = async_sessionmaker(engine)``; a re-exported library class or
+        constructor is the library's (``from fastapi import APIRouter`` in ``app/utils.py``)."""
+        found = self._kind(qualified, "values")
+        if found is None:
+            final = self.reexported(qualified)
+            made = kinds.constructor_kind(final) if final is not None else None
+            found = kinds.function_returning(made) if made is not None else None
+        return found
 
     def alias_kind(self, qualified: str) -> str | None:
         """The kind a first-party type alias stands for: ``db.SessionDep`` -> AsyncSession for
-        ``SessionDep = Annotated[AsyncSession, Depends(get_session)]``."""
-        return self._kind(qualified, "aliases")
+        ``SessionDep = Annotated[AsyncSession, Depends(get_session)]``; a re-exported library
+        type is the library's."""
+        found = self._kind(qualified, "aliases")
+        if found is None:
+            final = self.reexported(qualified)
+            found = kinds.type_kind(final) if final is not None else None
+        return found
 
     def provided_kind(self, qualified: str) -> str | None:
         """The kind a first-party dependency function returns or yields (``-> Iterator[T]``)."""

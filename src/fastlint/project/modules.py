@@ -98,8 +98,24 @@ class ModuleFinder:
 
 
 def _python_files(directory: Path) -> set[Path]:
+    """Regular ``*.py`` files below ``directory`` (a FIFO or a device named ``x.py`` is not one:
+    reading it would hang or never end). ``DirEntry.is_file`` costs no stat for most entries."""
     found: set[Path] = set()
-    for current, subdirs, names in os.walk(directory):
-        subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
-        found.update(Path(current, name) for name in names if name.endswith(".py"))
+    pending = [str(directory)]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not name.startswith(".") and name not in _SKIPPED_DIRS:
+                        pending.append(entry.path)
+                elif name.endswith(".py") and entry.is_file():
+                    found.add(Path(entry.path))
+            except OSError:
+                continue
     return found
