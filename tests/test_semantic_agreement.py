@@ -5,8 +5,8 @@ verdict. Both run the one semantic model (``fastlint.semantic``); this pins the 
 from __future__ import annotations
 
 import ast
-import os
 import importlib.util
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
