@@ -39,21 +39,15 @@ THIRD_PARTY = {
 
 
 # Response objects (Starlette's, re-exported by FastAPI). A route that returns one is answered
-# with it as it is: no response model applies. JSON responses carry a body a model describes.
+# with it as it is: no response model applies.
 RESPONSE = "starlette.responses.Response"
-JSON_RESPONSE = "starlette.responses.JSONResponse"
-RESPONSE_CLASSES = {
-    "Response": RESPONSE,
-    "HTMLResponse": RESPONSE,
-    "PlainTextResponse": RESPONSE,
-    "RedirectResponse": RESPONSE,
-    "StreamingResponse": RESPONSE,
-    "FileResponse": RESPONSE,
-    "EventSourceResponse": RESPONSE,  # sse-starlette
-    "JSONResponse": JSON_RESPONSE,
-    "ORJSONResponse": JSON_RESPONSE,
-    "UJSONResponse": JSON_RESPONSE,
-}
+RESPONSE_CLASSES = frozenset(
+    {
+        *("Response", "HTMLResponse", "PlainTextResponse", "RedirectResponse"),
+        *("StreamingResponse", "FileResponse", "JSONResponse", "ORJSONResponse"),
+        *("UJSONResponse", "EventSourceResponse"),  # the last one: sse-starlette
+    }
+)
 _RESPONSE_LIBRARIES = ("fastapi.", "starlette.", "sse_starlette.")
 
 
@@ -61,7 +55,7 @@ def response_kind(qualified: str | None) -> str | None:
     """The kind of the response a response class makes (``fastapi.responses.FileResponse``)."""
     if not qualified or not qualified.startswith(_RESPONSE_LIBRARIES):
         return None
-    return RESPONSE_CLASSES.get(qualified.rsplit(".", 1)[-1])
+    return RESPONSE if qualified.rsplit(".", 1)[-1] in RESPONSE_CLASSES else None
 
 
 def fastapi_kind(qualified: str | None) -> str | None:

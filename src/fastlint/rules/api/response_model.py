@@ -27,7 +27,7 @@ class _Handler:
     node: cst.FunctionDef
     no_content: bool  # every route of it declares status code 204
     values: int = 0  # returns with a value
-    responses: int = 0  # of them, returns of a response object without a JSON body
+    responses: int = 0  # of them, returns of a response object
 
 
 class MissingResponseModel(Rule):
@@ -49,17 +49,18 @@ Finds route handlers (functions decorated by `.get`, `.post`, ... on a `FastAPI`
 `response_class=` argument, or a return annotation naming a `Response` class, also counts as a
 declaration. WebSocket routes have no response and are not checked.
 
-Routes with no body to model are not reported either:
-- every `return` returns a response object, which FastAPI sends as it is:
-  `Response(status_code=204)`, `RedirectResponse(...)`, `StreamingResponse(...)`,
-  `FileResponse(...)`, `HTMLResponse(...)`, `PlainTextResponse(...)` (from `fastapi`,
-  `fastapi.responses` or `starlette.responses`), a subclass of those defined in the project,
-  a name bound to one, or the injected `response: Response` parameter;
+Routes with no body for a model to validate are not reported either:
+- every `return` returns a response object, which FastAPI sends as it is, whatever model is
+  declared: `Response(status_code=204)`, `RedirectResponse(...)`, `StreamingResponse(...)`,
+  `FileResponse(...)`, `HTMLResponse(...)`, `PlainTextResponse(...)`, `JSONResponse(...)`
+  (from `fastapi`, `fastapi.responses` or `starlette.responses`), a subclass of those defined
+  in the project, a name bound to one, or the injected `response: Response` parameter;
 - the handler returns nothing (no `return` with a value, or `return None`) and its route
   declares `status_code=204` (or `status.HTTP_204_NO_CONTENT`, `HTTPStatus.NO_CONTENT`).
 
-A route that returns a `JSONResponse` (or `ORJSONResponse`, `UJSONResponse`) is still reported:
-its body is JSON a model describes, and returning the model lets FastAPI validate it.
+A route that returns a response object on one path and a dict, a model or an ORM object on
+another is still reported: the dict goes out unfiltered. So is a route that returns what a
+helper returns: the rule does not follow calls (annotate the handler `-> RedirectResponse`).
 
 ## Why is this bad?
 The response model is what FastAPI uses to validate and *filter* what the endpoint returns, and
@@ -156,6 +157,11 @@ async def logout(user_id: int):
             "@app.get('/b')\nasync def b():\n    return PlainTextResponse('ok')\n"
         ),
         Valid(
+            _APP
+            + "from fastapi.responses import JSONResponse\n@app.get('/health', include_in_schema=False)\n"
+            "async def old_health():\n    return JSONResponse(status_code=404, content={'error': 'moved'})\n"
+        ),
+        Valid(
             _APP + "from fastapi import Response\n@app.get('/x')\n"
             "async def x(response: Response):\n    response.headers['X'] = '1'\n    return response\n"
         ),
@@ -201,7 +207,9 @@ async def logout(user_id: int):
         ),
         Invalid(
             _APP + "from fastapi.responses import JSONResponse\n@app.get('/')\n"
-            "async def root():\n    return JSONResponse({'ok': True})\n",
+            "async def root(user):\n    if user is None:\n"
+            "        return JSONResponse({'detail': 'no user'}, status_code=401)\n"
+            "    return {'id': user.id, 'password_hash': user.password_hash}\n",
             5,
             11,
             message_contains="Route declares no response model",
