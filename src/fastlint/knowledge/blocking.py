@@ -24,7 +24,11 @@ HTTPX = "`httpx.AsyncClient` (`async with httpx.AsyncClient() as client: await c
 THREAD = "`await asyncio.to_thread(...)`"
 SUBPROCESS = "`await asyncio.create_subprocess_exec(...)`"
 FILES = "`anyio.open_file` / `anyio.Path`, or `await asyncio.to_thread(...)`"
-OS_FILES = "`aiofiles.os` (`await aiofiles.os.remove(...)`), `anyio.Path`, or `await asyncio.to_thread(...)`"
+# What ``aiofiles.os`` has an awaitable of (the rest: a worker thread).
+_AIOFILES_OS = frozenset(
+    {"remove", "unlink", "rename", "renames", "replace", "makedirs", "mkdir", "rmdir"}
+    | {"removedirs", "listdir", "scandir", "sendfile"}
+)
 DNS = "`await loop.getaddrinfo(...)` (`asyncio.get_running_loop()`) or `anyio.getaddrinfo`"
 SOCKETS = "`await asyncio.open_connection(...)` (streams), or the event loop's `sock_*` methods"
 BOTO3 = (
@@ -94,7 +98,10 @@ def _table() -> dict[str, str]:
 def _files_table() -> dict[str, str]:
     table = {"builtins.open": FILES, "io.open": FILES}
     for name in _OS_FILES:
-        table[f"os.{name}"] = OS_FILES
+        thread = f"`await asyncio.to_thread(os.{name}, ...)`"
+        if name in _AIOFILES_OS:
+            thread = f"`await aiofiles.os.{name}(...)` (aiofiles), `anyio.Path`, or {thread}"
+        table[f"os.{name}"] = thread
     for name in _SHUTIL:
         table[f"shutil.{name}"] = f"`await asyncio.to_thread(shutil.{name}, ...)`"
     for name in ("glob", "iglob"):

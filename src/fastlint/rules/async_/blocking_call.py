@@ -240,7 +240,7 @@ async def archive(bucket: str, key: str) -> None:
             "import os\nasync def f(p):\n    os.remove(p)\n",
             3,
             5,
-            message_contains="`os.remove()` blocks the event loop in `async def f`; use `aiofiles.os`",
+            message_contains="`os.remove()` blocks the event loop in `async def f`; use `await aiofiles.os.remove(...)` (aiofiles)",
         ),
         Invalid(
             "import asyncio, boto3\ns3_client = boto3.client('s3')\nasync def archive(key):\n"
