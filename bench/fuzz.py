@@ -24,6 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import test_fuzz  # noqa: E402  (the checks and strategies of the test suite)
 
 
+class _TimeUp(Exception):
+    """Raised inside the test once ``--seconds`` have passed, to stop hypothesis at once."""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=5000)
@@ -56,7 +60,7 @@ def main() -> int:
     @given(data=test_fuzz.sources)
     def run(data: bytes) -> None:
         if args.seconds is not None and time.monotonic() - started > args.seconds:
-            return
+            raise _TimeUp
         counts["inputs"] += 1
         found: list = []
         one("lint_bytes", lambda: found.extend(test_fuzz.check_lint_bytes(linter, data)), data)
@@ -72,6 +76,8 @@ def main() -> int:
 
     try:
         run()
+    except _TimeUp:
+        pass
     finally:
         os.chdir(previous)
     elapsed = time.monotonic() - started
