@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from fastlint.engine.source import decode
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
-from fastlint.project.modules import ModuleFinder, module_name, package_root
+from fastlint.project.modules import ModuleFinder, module_name
 from fastlint.semantic import kinds
 from fastlint.semantic.blocking import Blocking, BlockingPolicy
 from fastlint.semantic.blocking import policy as default_policy
@@ -74,7 +74,7 @@ class ProjectIndex:
         absolute = Path(os.path.abspath(path))
         name = self._names.get(absolute)
         if name is None:
-            root = package_root(absolute)
+            root = self.finder.package_root(absolute)
             name = self._names[absolute] = module_name(absolute, root)
             if self.finder.add_root(root, name.split(".", 1)[0]):
                 self._forget_missing()
@@ -90,7 +90,7 @@ class ProjectIndex:
             self._analyses.clear()
 
     def contains(self, path: Path | str) -> bool:
-        return package_root(Path(os.path.abspath(path))) in self.finder.roots
+        return self.finder.package_root(Path(os.path.abspath(path))) in self.finder.roots
 
     def provide(self, path: Path | str, text: str) -> None:
         """Facts of a file being linted, from the text the linter read (not read from disk

@@ -3,6 +3,12 @@
 A file's package root is the first directory above it without an ``__init__.py``; its module
 name is its path below that root (``services/profile.py`` -> ``services.profile``). An import
 is first-party when a root holds its file; nothing is imported or executed.
+
+Lookups never probe the file system file by file: each directory is listed once per finder
+(``os.scandir``, whose entries know their type without a ``stat``), and a module name is found
+by walking those listings, a dictionary access per part. Which roots hold a top-level name is a
+dictionary too, so a run with many package roots (a folder of services, a monorepo) costs no
+more per lookup than one with a single root.
 """
 
 from __future__ import annotations
@@ -33,6 +39,31 @@ _SKIPPED_DIRS = frozenset(
 _ENVIRONMENTS = frozenset({"site-packages", "dist-packages"})
 
 
+class _Listing:
+    """One directory's entries: the regular ``*.py`` files (by module name) and the
+    subdirectories that may hold modules."""
+
+    __slots__ = ("directories", "modules")
+
+    def __init__(self, directory: str) -> None:
+        self.modules: dict[str, str] = {}  # ``profile`` -> ``.../profile.py``
+        self.directories: dict[str, str] = {}  # ``services`` -> ``.../services``
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    name = entry.name
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            if not name.startswith(".") and name not in _SKIPPED_DIRS:
+                                self.directories[name] = entry.path
+                        elif name.endswith(".py") and entry.is_file():  # a FIFO is not one
+                            self.modules[name[:-3]] = entry.path
+                    except OSError:
+                        continue
+        except OSError:
+            pass
+
+
 class ModuleFinder:
     """Finds the file of a module name below a set of roots; remembers every answer.
 
@@ -43,6 +74,8 @@ class ModuleFinder:
         self.roots: list[Path] = []
         self._tops: dict[Path, set[str] | None] = {}  # None: everything below the root
         self._known: dict[str, Path | None] = {}
+        self._listings: dict[str, _Listing] = {}
+        self._by_top: dict[str, list[Path]] | None = None  # top-level name -> roots holding it
 
     def add_root(self, root: Path, top: str) -> bool:
         """A package root, and the top-level name of a linted file below it; True when modules
@@ -57,10 +90,45 @@ class ModuleFinder:
             changed = True
         if changed:
             self._known = {name: path for name, path in self._known.items() if path is not None}
+            self._by_top = None
         return changed
 
     def register(self, name: str, path: Path) -> None:
         self._known[name] = path
+
+    def forget_listings(self) -> None:
+        """Directories may have changed (a long-lived front end): list them again when asked,
+        and ask again for the modules not found."""
+        self._listings.clear()
+        self._by_top = None
+        self._known = {name: path for name, path in self._known.items() if path is not None}
+
+    def _listing(self, directory: str) -> _Listing:
+        listing = self._listings.get(directory)
+        if listing is None:
+            listing = self._listings[directory] = _Listing(directory)
+        return listing
+
+    def package_root(self, path: Path) -> Path:
+        """``package_root(path)``, from the directory listings."""
+        directory = path.parent
+        while "__init__" in self._listing(str(directory)).modules:
+            if directory.parent == directory:
+                break
+            directory = directory.parent
+        return directory
+
+    def _roots_by_top(self) -> dict[str, list[Path]]:
+        if self._by_top is None:
+            by_top: dict[str, list[Path]] = {}
+            for root in self.roots:
+                listing = self._listing(str(root))
+                tops = self._tops[root]
+                names = set(listing.modules) | set(listing.directories)
+                for top in names if tops is None else names & tops:
+                    by_top.setdefault(top, []).append(root)
+            self._by_top = by_top
+        return self._by_top
 
     def find(self, name: str) -> Path | None:
         if name in self._known:
@@ -68,19 +136,32 @@ class ModuleFinder:
         found = None
         parts = name.split(".")
         # A relative import that climbs above every root leaves empty parts: no such module.
-        relative = Path(*parts) if name and "" not in parts else None
-        for root in self.roots if relative is not None else ():
-            tops = self._tops[root]
-            if tops is not None and relative.parts[0] not in tops:
-                continue
-            for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
-                if candidate.is_file():
-                    found = candidate
+        if name and "" not in parts:
+            for root in self._roots_by_top().get(parts[0], ()):
+                found = self._find_below(str(root), parts)
+                if found is not None:
                     break
-            if found is not None:
-                break
         self._known[name] = found
         return found
+
+    def _find_below(self, root: str, parts: list[str]) -> Path | None:
+        """``a.b.c`` below ``root``: ``a/b/c.py``, else ``a/b/c/__init__.py``."""
+        directory = root
+        for part in parts[:-1]:
+            found = self._listing(directory).directories.get(part)
+            if found is None:
+                return None
+            directory = found
+        listing = self._listing(directory)
+        module = listing.modules.get(parts[-1])
+        if module is not None:
+            return Path(module)
+        package = listing.directories.get(parts[-1])
+        if package is not None:
+            init = self._listing(package).modules.get("__init__")
+            if init is not None:
+                return Path(init)
+        return None
 
     def files(self) -> list[Path]:
         """Every Python file the finder may find: what the index may read."""
