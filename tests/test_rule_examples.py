@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from fastlint.config.settings import all_options
+import libcst as cst
+
+from fastlint.engine.fix import apply_fixes
 from fastlint.engine.linter import Linter
-from fastlint.engine.rule import CATEGORIES, Invalid, Rule, Valid
+from fastlint.engine.rule import CATEGORIES, FIX_NONE, Invalid, Rule, Valid
 from fastlint.project import ProjectIndex
 from fastlint.rules import ALL_RULES
 
@@ -43,6 +46,32 @@ def test_invalid_example_is_reported_once_where_expected(
     found = _lint(rule, example)
     assert [(d.code, d.row, d.column) for d in found] == [(rule.code, example.line, example.column)]
     assert example.message_contains in found[0].message, found[0].message
+
+
+@pytest.mark.parametrize(("rule", "example"), INVALID)
+def test_invalid_example_is_fixed_as_its_fixed_field_says(
+    rule: type[Rule], example: Invalid
+) -> None:
+    (found,) = _lint(rule, example)
+    if example.fixed is None:
+        assert found.fix is None, f"a fix the example does not expect: {found.fix}"
+        return
+    assert found.fix is not None, "the example expects a fix"
+    assert found.fix.applicability == rule.fix  # the rule's `fix` tells the truth
+    assert found.fix.message
+    fixed, applied = apply_fixes(example.code, [found.fix])
+    assert applied == [0]
+    assert fixed == example.fixed
+    cst.parse_module(fixed)
+    assert _lint(rule, Invalid(fixed, 1, 1, example.options, filename=example.filename)) == []
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
+def test_a_rule_has_a_fix_exactly_when_its_examples_show_one(rule: type[Rule]) -> None:
+    fixed = [example for example in rule.invalid if example.fixed is not None]
+    assert bool(fixed) == (rule.fix != FIX_NONE), f"{rule.code}.fix is {rule.fix!r}"
+    if rule.fix != FIX_NONE:
+        assert "## Fix" in rule.docs or "--fix" in rule.docs, f"{rule.code} docs omit the fix"
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)

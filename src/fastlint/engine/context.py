@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from fastlint.engine.fastapi_model import FastAPIModel
+from fastlint.engine.fix import Fix
 from fastlint.engine.source import LineIndex, LineScan
 from fastlint.engine.walker import ScopeTracker
 from fastlint.semantic.cst_tree import CstValues, ImportTable
@@ -23,6 +24,7 @@ class Report:
     code: str
     node: cst.CSTNode
     message: str
+    fix: Fix | None = None
 
 
 class Context(ScopeTracker):
@@ -152,5 +154,7 @@ class Context(ScopeTracker):
 
     # -- reporting --------------------------------------------------------------------------
 
-    def add_report(self, code: str, node: cst.CSTNode, message: str) -> None:
-        self.reports.append(Report(code, node, message))
+    def add_report(
+        self, code: str, node: cst.CSTNode, message: str, fix: Fix | None = None
+    ) -> None:
+        self.reports.append(Report(code, node, message, fix=fix))

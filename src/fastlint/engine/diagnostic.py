@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastlint.engine.fix import TextFix
 
 
 @dataclass(frozen=True, order=True)
@@ -16,3 +20,5 @@ class Diagnostic:
     message: str
     end_row: int
     end_column: int
+    # Its automatic fix, as text edits of the file (not compared); None without one.
+    fix: TextFix | None = field(default=None, compare=False)

@@ -15,6 +15,7 @@ import libcst as cst
 from fastlint.engine import parse_guard
 from fastlint.engine.context import Context
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.fix import place_fix
 from fastlint.engine.locate import locate
 from fastlint.engine.noqa import NoqaLines, file_is_exempt
 from fastlint.engine.rule import Rule
@@ -152,19 +153,8 @@ class Linter:
     def _place(self, ctx: Context, path: str, text: str) -> list[Diagnostic]:
         if not ctx.reports:
             return []
-        spans: dict[int, tuple[int, int]] = {}
+        spans = _spans(ctx, text)
         lines = ctx.line_index
-        others = []
-        for report in ctx.reports:
-            function = ctx.function_named_by(report.node)
-            index = ctx.def_site(function) if function is not None else None
-            if function is not None and index is not None:
-                site = ctx.lines.def_sites[index]
-                start = lines.starts[site.name_line - 1] + site.name_column
-                spans[id(report.node)] = (start, start + len(function.name.value))
-            else:
-                others.append(report.node)
-        spans.update(locate(ctx.module, text, others))
         found = []
         noqa = NoqaLines(text, lines.starts)
         for report in ctx.reports:
@@ -173,9 +163,17 @@ class Linter:
             end_row, end_column = lines.position(end)
             if noqa.is_suppressed(row, report.code):
                 continue
+            fix = place_fix(report.fix, ctx.module, text, spans, lines) if report.fix else None
             found.append(
                 Diagnostic(
-                    path, row, column + 1, report.code, report.message, end_row, end_column + 1
+                    path,
+                    row,
+                    column + 1,
+                    report.code,
+                    report.message,
+                    end_row,
+                    end_column + 1,
+                    fix=fix,
                 )
             )
         return found
@@ -188,6 +186,26 @@ class Linter:
         return [
             Diagnostic(path, row, max(column, 1), SYNTAX_ERROR, f"{kind}{message}", row, column)
         ]
+
+
+def _spans(ctx: Context, text: str) -> dict[int, tuple[int, int]]:
+    """Where each reported node, and each node a fix edits, stands in ``text``."""
+    spans: dict[int, tuple[int, int]] = {}
+    lines = ctx.line_index
+    others = []
+    for report in ctx.reports:
+        function = ctx.function_named_by(report.node)
+        index = ctx.def_site(function) if function is not None else None
+        if function is not None and index is not None:
+            site = ctx.lines.def_sites[index]
+            start = lines.starts[site.name_line - 1] + site.name_column
+            spans[id(report.node)] = (start, start + len(function.name.value))
+        else:
+            others.append(report.node)
+    # The nodes that fixes edit are located in the same pass as the reported ones.
+    anchors = [node for report in ctx.reports if report.fix for node in report.fix.anchors()]
+    spans.update(locate(ctx.module, text, others + anchors))
+    return spans
 
 
 @contextmanager

@@ -14,6 +14,7 @@ import libcst as cst
 
 if TYPE_CHECKING:
     from fastlint.engine.context import Context
+    from fastlint.engine.fix import Fix
 
 FIX_NONE = "none"
 FIX_SAFE = "safe"
@@ -74,7 +75,8 @@ class Valid:
 @dataclass(frozen=True)
 class Invalid:
     """Code the rule must report exactly once, at ``line``:``column`` (1-based), with a message
-    that contains ``message_contains`` (required: every example pins what the user reads)."""
+    that contains ``message_contains`` (required: every example pins what the user reads).
+    ``fixed``: the code after its automatic fix (None: the diagnostic has no fix)."""
 
     code: str
     line: int
@@ -82,6 +84,7 @@ class Invalid:
     options: dict[str, Any] = field(default_factory=dict)
     message_contains: str = ""
     filename: str = "example.py"
+    fixed: str | None = None
 
 
 class Rule:
@@ -125,8 +128,11 @@ class Rule:
                 return option.default
         raise KeyError(name)
 
-    def report(self, node: cst.CSTNode, message: str | None = None) -> None:
-        self.ctx.add_report(self.code, node, message or self.message)
+    def report(
+        self, node: cst.CSTNode, message: str | None = None, *, fix: Fix | None = None
+    ) -> None:
+        """Record a finding at ``node``; ``fix``: its automatic fix (``engine/fix.py``)."""
+        self.ctx.add_report(self.code, node, message or self.message, fix=fix)
 
     @classmethod
     def url(cls) -> str:

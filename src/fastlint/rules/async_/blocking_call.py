@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
+from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
+from fastlint.rules.async_.blocking_fix import SLEEP, sleep_fix
 from fastlint.rules.async_.options import BLOCKING_OPTIONS, blocking_policy
 
 
@@ -15,7 +16,7 @@ class BlockingCallInAsync(Rule):
     summary = "A blocking call (sleep, sync HTTP, files, subprocess, sync DB) inside `async def`"
     message = "Blocking call inside `async def`; use an async alternative or `asyncio.to_thread`"
     category = "async"
-    fix = FIX_NONE  # unsafe (time.sleep -> await asyncio.sleep) once `--fix` exists
+    fix = FIX_UNSAFE  # time.sleep(x) -> await asyncio.sleep(x) (blocking_fix.py); nothing else
     requires_text = ("async",)
     options = BLOCKING_OPTIONS
     docs = """
@@ -140,6 +141,14 @@ async def archive(bucket: str, key: str) -> None:
     )
     await asyncio.to_thread(s3_client.delete_object, Bucket=bucket, Key=key)
 ```
+
+## Fix
+Unsafe (applied with `--fix --unsafe-fixes`), for `time.sleep(x)` written as a statement of its
+own: it becomes `await asyncio.sleep(x)`, and `import asyncio` is added once, in the standard
+library block of the imports (an existing `import asyncio`, or `import asyncio as aio`, is used
+instead). It is unsafe because the coroutine now yields to other tasks while it waits, which
+code relying on the pause being exclusive may notice. The other blocking calls have no automatic
+fix: the async replacement (a client, a thread) is a choice for a person.
 """
     valid = (
         Valid("import asyncio\nasync def f():\n    await asyncio.sleep(1)\n"),
@@ -190,6 +199,24 @@ async def archive(bucket: str, key: str) -> None:
             3,
             5,
             message_contains="asyncio.sleep",
+            fixed="import asyncio\nfrom time import sleep as nap\nasync def f():\n"
+            "    await asyncio.sleep(1)\n",
+        ),
+        Invalid(
+            "import asyncio as aio\nimport time\n\n\nasync def f(delay):\n"
+            "    time.sleep(delay * 2)  # back off\n",
+            6,
+            5,
+            message_contains="asyncio.sleep",
+            fixed="import asyncio as aio\nimport time\n\n\nasync def f(delay):\n"
+            "    await aio.sleep(delay * 2)  # back off\n",
+        ),
+        Invalid(
+            "import time\nasync def f(asyncio):\n    time.sleep(1)\n",
+            3,
+            5,
+            message_contains="asyncio.sleep",
+            fixed=None,  # `asyncio` is a parameter here: no name to import it as
         ),
         Invalid(
             "import requests as r\nasync def f():\n    return r.get('u')\n",
@@ -287,6 +314,10 @@ async def archive(bucket: str, key: str) -> None:
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self._policy = blocking_policy(ctx.options)
+        self._statements: set[int] = set()  # calls that are a statement of their own
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statements.add(id(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_coroutine:
@@ -301,6 +332,11 @@ async def archive(bucket: str, key: str) -> None:
             what = f"`{callee.shown or callee.method}()` on a `{verdict.client}`"
         function = self.ctx.function
         name = function.name.value if isinstance(function, cst.FunctionDef) else "?"
+        fix = None
+        if callee.qualified == SLEEP and id(node) in self._statements:
+            fix = sleep_fix(self.ctx, node)
         self.report(
-            node, f"{what} blocks the event loop in `async def {name}`; use {verdict.instead}"
+            node,
+            f"{what} blocks the event loop in `async def {name}`; use {verdict.instead}",
+            fix=fix,
         )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
+from fastlint.engine.fix import UNSAFE, Fix, awaited
+from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
 from fastlint.knowledge.sqlalchemy import COROUTINE_METHODS
 
 _IMPORTS = "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\n"
@@ -16,7 +17,7 @@ class MissingAwaitOnAsyncSession(Rule):
     summary = "A coroutine method of an `AsyncSession`/`AsyncConnection`/`AsyncEngine` not awaited"
     message = "Coroutine method called without `await`: nothing runs; write `await` before the call"
     category = "database"
-    fix = FIX_NONE  # unsafe (add the `await`) once `--fix` exists
+    fix = FIX_UNSAFE  # adds the `await` (in an `async def` only)
     needs_project = True  # for session aliases and dependencies in other modules
     requires_text = ("Async", "async")
     docs = """
@@ -93,6 +94,12 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
     await session.refresh(row)
     return row
 ```
+
+## Fix
+Unsafe (applied with `--fix --unsafe-fixes`): writes `await` before the call, with parentheses
+where the result is used further (`(await session.execute(q)).scalars()`). It is unsafe because
+the statement now runs: a `commit()` that was silently lost is now made. Outside an `async def`
+(where `await` is not allowed) there is no fix.
 """
     valid = (
         Valid(_IMPORTS + "async def f(session: AsyncSession):\n    await session.execute(q)\n"),
@@ -123,6 +130,7 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
             3,
             5,
             message_contains="`session.commit()` is a coroutine method of `AsyncSession` called without `await`",
+            fixed=_IMPORTS + "async def f(session: AsyncSession):\n    await session.commit()\n",
         ),
         Invalid(
             "from typing import Annotated\nfrom fastapi import Depends\n"
@@ -132,6 +140,10 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
             6,
             12,
             message_contains="write `await db.execute(...)`",
+            fixed="from typing import Annotated\nfrom fastapi import Depends\n"
+            + _IMPORTS
+            + "SessionDep = Annotated[AsyncSession, Depends(get_session)]\n"
+            + "async def f(db: SessionDep):\n    rows = await db.execute(q)\n",
         ),
         Invalid(
             _IMPORTS
@@ -140,6 +152,17 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
             5,
             9,
             message_contains="`session.execute()` is a coroutine method of `AsyncSession`",
+            fixed=_IMPORTS
+            + "SessionLocal = async_sessionmaker(engine)\nasync def f():\n"
+            + "    async with SessionLocal() as session:\n"
+            + "        (await session.execute(q)).scalars()\n",
+        ),
+        Invalid(
+            _IMPORTS + "def f(session: AsyncSession):\n    session.commit()\n",
+            3,
+            5,
+            message_contains="called without `await`",
+            fixed=None,  # `await` is not allowed in a sync `def`
         ),
         Invalid(
             _IMPORTS
@@ -149,6 +172,10 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
             7,
             9,
             message_contains="await self.session.flush(",
+            fixed=_IMPORTS
+            + "class Repo:\n    def __init__(self, session: AsyncSession) -> None:\n"
+            + "        self.session = session\n    async def save(self, x):\n"
+            + "        self.session.add(x)\n        await self.session.flush()\n",
         ),
     )
 
@@ -163,13 +190,13 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
         self._check(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node.value)
+        self._check(node.value, parenthesize=True)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:
             self._check(node.iter)
 
-    def _check(self, value: cst.CSTNode) -> None:
+    def _check(self, value: cst.CSTNode, *, parenthesize: bool = False) -> None:
         if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             return
         callee = self.ctx.callee(value)
@@ -180,4 +207,11 @@ async def create_item(item: ItemIn, session: SessionDep) -> ItemOut:
                 value,
                 f"`{shown}()` is a coroutine method of `{kind}` called without `await`: it never "
                 f"runs; write `await {shown}(...)`",
+                fix=self._fix(value, parenthesize),
             )
+
+    def _fix(self, call: cst.Call, parenthesize: bool) -> Fix | None:
+        if not self.ctx.in_coroutine:
+            return None  # `await` is a syntax error outside an `async def`
+        new = awaited(call, parenthesize=parenthesize)
+        return Fix.replace(call, new, "Add `await`", UNSAFE)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.rule import FIX_NONE, Invalid, Rule, Valid
+from fastlint.engine.fix import UNSAFE, Fix, insert_after, insert_at_top_of_body, replace
+from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
 from fastlint.knowledge.fastapi import declaration_name
 from fastlint.semantic.cst_tree import dotted_name
 
@@ -34,7 +35,7 @@ class MutableDefaultArgument(Rule):
         "create the value in the body"
     )
     category = "quality"
-    fix = FIX_NONE  # unsafe (default to None) once `--fix` exists
+    fix = FIX_UNSAFE  # `None` plus a guard at the top of the body (not for lambdas)
     needs_project = True  # route handlers are exempt, and their router may come from elsewhere
     docs = """
 ## What it does
@@ -62,10 +63,20 @@ def add_tag(tag: str, tags: list[str] = []) -> list[str]:
 ## Use instead
 ```python
 def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
-    tags = [] if tags is None else tags
+    if tags is None:
+        tags = []
     tags.append(tag)
     return tags
 ```
+
+## Fix
+Unsafe (applied with `--fix --unsafe-fixes`): the default becomes `None`, an annotation gets
+`| None` (unless it already allows `None`), and `if tags is None: tags = []` opens the body, after
+the docstring; a one-line body (`def f(x=[]): pass`) becomes an indented block. It is unsafe
+because it changes behaviour a caller may rely on: passing `None` explicitly now means "a new
+list", and code that mutated the shared default on purpose (a cache) stops sharing it. On Python
+before 3.10, `X | None` in an annotation needs `from __future__ import annotations`. A lambda gets
+no fix (it has no body to put the guard in).
 """
     valid = (
         Valid("def f(x=None, y=(), z=frozenset()):\n    pass\n"),
@@ -90,18 +101,37 @@ def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
             1,
             9,
             message_contains="Mutable default is created once and shared by every call",
+            fixed="def f(x=None):\n    if x is None:\n        x = []\n    pass\n",
         ),
         Invalid(
             "def f(*, x: dict = {}):\n    pass\n",
             1,
             20,
             message_contains="default to `None` and create the value in the body",
+            fixed="def f(*, x: dict | None = None):\n    if x is None:\n        x = {}\n    pass\n",
         ),
         Invalid(
             "import collections\ndef f(x=collections.defaultdict(list)):\n    pass\n",
             2,
             9,
             message_contains="Mutable default is created once",
+            fixed="import collections\ndef f(x=None):\n"
+            "    if x is None:\n        x = collections.defaultdict(list)\n    pass\n",
+        ),
+        Invalid(
+            'def f(x: list[int] | None = [1]):\n    """Doc."""\n    # first\n    return x\n',
+            1,
+            29,
+            message_contains="Mutable default is created once",
+            fixed='def f(x: list[int] | None = None):\n    """Doc."""\n'
+            "    if x is None:\n        x = [1]\n    # first\n    return x\n",
+        ),
+        Invalid(
+            "def f(x={}): return x  # keep\n",
+            1,
+            9,
+            message_contains="Mutable default is created once",
+            fixed="def f(x=None):\n    if x is None:\n        x = {}\n    return x  # keep\n",
         ),
         Invalid(
             "handler = lambda x, acc=[]: acc.append(x)\n",
@@ -114,12 +144,14 @@ def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
             2,
             22,
             message_contains="Mutable default is created once",
+            fixed="class A:\n    def m(self, seen=None):\n"
+            "        if seen is None:\n            seen = set()\n        pass\n",
         ),
     )
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._candidates: list[tuple[cst.FunctionDef, str | None, cst.CSTNode]] = []
+        self._candidates: list[tuple[cst.FunctionDef, str | None, cst.Param]] = []
         self._dependencies: set[str] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -136,7 +168,7 @@ def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
                 continue
             if self.ctx.fastapi.declaration(param, self.ctx.scopes):
                 continue
-            self._candidates.append((node, owner_name, default))
+            self._candidates.append((node, owner_name, param))
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         params = node.params
@@ -155,12 +187,30 @@ def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
                 self._dependencies.add(target.rsplit(".", 1)[-1])
 
     def leave_Module(self, node: cst.Module) -> None:
-        for function, owner_name, default in self._candidates:
+        for function, owner_name, param in self._candidates:
             if function.name.value in self._dependencies:
                 continue
             if owner_name in self._dependencies and function.name.value == "__init__":
                 continue
-            self.report(default)
+            assert param.default is not None
+            self.report(param.default, fix=self._fix(function, param))
+
+    def _fix(self, function: cst.FunctionDef, param: cst.Param) -> Fix | None:
+        """``x=[]`` -> ``x=None`` and ``if x is None: x = []`` at the top of the body."""
+        default = param.default
+        assert default is not None
+        value = self.ctx.module.code_for_node(default)
+        if "\n" in value and ('"""' in value or "\'\'\'" in value or "\\" in value):
+            return None  # re-indenting it could change a string
+        name = param.name.value
+        guard = f"if {name} is None:\n{self.ctx.module.default_indent}{name} = {value}\n"
+        edits = [replace(default, "None"), insert_at_top_of_body(function, guard)]
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        if annotation is not None and not _allows_none(annotation):
+            if isinstance(annotation, (cst.SimpleString, cst.ConcatenatedString)):
+                return None  # a string annotation: the union would go inside it
+            edits.append(insert_after(annotation, " | None"))
+        return Fix(f"Default `{name}` to `None` and create the value in the body", UNSAFE, tuple(edits))
 
     def _is_mutable(self, value: cst.CSTNode) -> bool:
         if isinstance(value, _MUTABLE_LITERALS):
@@ -168,3 +218,16 @@ def add_tag(tag: str, tags: list[str] | None = None) -> list[str]:
         if isinstance(value, cst.Call):
             return self.ctx.resolve(value.func) in _MUTABLE_CALLS
         return False
+
+
+def _allows_none(annotation: cst.BaseExpression) -> bool:
+    """``Optional[...]``, ``X | None``, ``None``: the annotation already admits ``None``."""
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            nonlocal found
+            found = found or node.value in ("None", "Optional", "Any")
+
+    annotation.visit(_Finder())
+    return found
