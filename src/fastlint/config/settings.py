@@ -3,23 +3,35 @@
 Read from ``[tool.fastlint]`` in the nearest ``pyproject.toml`` that has one (walking up from the
 current directory), or from ``--config``; command-line flags override the file. Every mistake is
 a ``ConfigError`` with a one-line message; the front ends turn it into exit status 2.
+
+Validating a configuration needs the rules' codes, defaults and options (the rule catalog), not
+the rules themselves: importing them imports libcst, a quarter second a run whose every result
+comes from the cache must not pay. ``load_settings(catalog=True)`` reads the catalog from the
+results cache directory, where a run of the same fastlint code wrote it (``save_rule_catalog``,
+keyed by fastlint's code stamp); without it, the rules are imported. ``Settings.rules`` imports
+them when a file is linted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastlint import __version__
-from fastlint.engine.rule import Option, Rule
-from fastlint.rules import ALL_RULES, RULES_BY_CODE
+from fastlint.config.stamp import code_stamp
+from fastlint.engine.rule import Option
+
+if TYPE_CHECKING:
+    from fastlint.engine.rule import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,6 +43,7 @@ class ConfigError(Exception):
     """A configuration or usage mistake, reported in one line with exit status 2."""
 
 
+CACHE_DIR_NAME = ".fastlint_cache"
 DEFAULT_EXCLUDES = (
     ".git",
     ".hg",
@@ -67,10 +80,131 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 _CODE = re.compile(r"^[A-Z]+[0-9]*$")
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """What configuration needs to know of a rule, without importing it."""
+
+    code: str
+    default_enabled: bool
+    needs_project: bool
+    options: tuple[Option, ...]
+
+
+# The rule catalog of this process: read from a cache directory, or taken from the rules.
+_catalog: dict[str, RuleInfo] | None = None
+_catalog_from_rules = False
+# Option types a catalog file can hold (by name).
+_TYPES: dict[str, type] = {"int": int, "bool": bool, "str": str, "list": list, "float": float}
+
+
+def rule_catalog() -> dict[str, RuleInfo]:
+    """Every rule's catalog entry by code, in ``ALL_RULES`` order (imports the rules unless a
+    catalog was read with ``load_rule_catalog``)."""
+    global _catalog, _catalog_from_rules
+    if _catalog is None:
+        from fastlint.rules import ALL_RULES
+
+        _catalog = {
+            rule.code: RuleInfo(
+                rule.code, rule.default_enabled, rule.needs_project, tuple(rule.options)
+            )
+            for rule in ALL_RULES
+        }
+        _catalog_from_rules = True
+    return _catalog
+
+
+def _catalog_file(directory: Path) -> Path:
+    return directory / f"rules-{code_stamp()}.json"
+
+
+def load_rule_catalog(directory: Path) -> bool:
+    """Use the rule catalog a run of this same fastlint code saved in ``directory`` (a results
+    cache); False (and nothing changes) when there is none, or it cannot be read."""
+    global _catalog
+    if _catalog is not None:
+        return True
+    try:
+        data = json.loads(_catalog_file(directory).read_bytes())
+        found = {
+            code: RuleInfo(
+                code,
+                bool(entry["default_enabled"]),
+                bool(entry["needs_project"]),
+                tuple(
+                    Option(
+                        option["name"],
+                        _TYPES[option["type"]],
+                        option["default"],
+                        option["help"],
+                        _TYPES[option["item_type"]] if option["item_type"] else None,
+                    )
+                    for option in entry["options"]
+                ),
+            )
+            for code, entry in data["rules"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return False
+    _catalog = found
+    return True
+
+
+def _type_name(kind: type | None) -> str | None:
+    for name, value in _TYPES.items():
+        if value is kind:
+            return name
+    return None
+
+
+def save_rule_catalog(directory: Path) -> None:
+    """Save the rule catalog in ``directory`` for the next runs (when this process took it from
+    the rules, and it can be written as JSON as it is)."""
+    if _catalog is None or not _catalog_from_rules:
+        return
+    path = _catalog_file(directory)
+    if path.exists():
+        return
+    rules = {}
+    for code, info in _catalog.items():
+        options = []
+        for option in info.options:
+            kind, item = _type_name(option.type), _type_name(option.item_type)
+            if kind is None or (option.item_type is not None and item is None):
+                return  # not expressible: every run imports the rules
+            if json.loads(json.dumps(option.default)) != option.default:
+                return
+            options.append(
+                {
+                    "name": option.name,
+                    "type": kind,
+                    "default": option.default,
+                    "help": option.help,
+                    "item_type": item,
+                }
+            )
+        rules[code] = {
+            "default_enabled": info.default_enabled,
+            "needs_project": info.needs_project,
+            "options": options,
+        }
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump({"rules": rules}, stream)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    for stale in directory.glob("rules-*.json"):  # other code stamps
+        if stale != path:
+            stale.unlink(missing_ok=True)
+
+
 def all_options() -> dict[str, Option]:
     """Every rule option by its key; rules that share a key share one definition."""
     found: dict[str, Option] = {}
-    for rule in ALL_RULES:
+    for rule in rule_catalog().values():
         for option in rule.options:
             found.setdefault(option.name, option)
     return found
@@ -80,19 +214,20 @@ def select_rules(selector: str, origin: str) -> set[str]:
     """Codes a selector names: ``ALL``; an exact code (opt-in rules too); or a prefix such as
     ``FST1`` (the rules of that prefix that are on by default)."""
     selector = selector.strip().upper()
+    catalog = rule_catalog()
     if selector == "ALL":
-        return set(RULES_BY_CODE)
-    if selector in RULES_BY_CODE:
+        return set(catalog)
+    if selector in catalog:
         return {selector}
     if _CODE.match(selector):
         matched = {
             code
-            for code, rule in RULES_BY_CODE.items()
+            for code, rule in catalog.items()
             if code.startswith(selector) and rule.default_enabled
         }
         if matched:
             return matched
-        if any(code.startswith(selector) for code in RULES_BY_CODE):
+        if any(code.startswith(selector) for code in catalog):
             return set()
     raise ConfigError(f"unknown rule selector `{selector}` in {origin} (see `fastlint rules`)")
 
@@ -117,7 +252,16 @@ class Settings:
 
     @property
     def rules(self) -> tuple[type[Rule], ...]:
+        """The enabled rules (imports them, and libcst: only when a file is linted)."""
+        from fastlint.rules import ALL_RULES
+
         return tuple(rule for rule in ALL_RULES if rule.code in self.enabled)
+
+    @property
+    def needs_project(self) -> bool:
+        """Whether an enabled rule reads other modules (the project index), from the catalog."""
+        catalog = rule_catalog()
+        return any(catalog[code].needs_project for code in self.enabled if code in catalog)
 
     def ignored_for(self, path: Path) -> frozenset[str]:
         relative = self.relative(path)
@@ -308,7 +452,7 @@ def _enabled_codes(
     elif "select" in table:
         enabled = _codes(_string_list(table, "select", origin), f"{origin} `select`")
     else:
-        enabled = {rule.code for rule in ALL_RULES if rule.default_enabled}
+        enabled = {code for code, rule in rule_catalog().items() if rule.default_enabled}
     enabled |= _codes(_string_list(table, "extend-select", origin), f"{origin} `extend-select`")
     enabled |= _codes(extend_select, "--extend-select")
     for key in ("ignore", "extend-ignore"):
@@ -402,9 +546,13 @@ def load_settings(
     select: Sequence[str] | None = None,
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    catalog: bool = False,
+    cache_dir: Path | None = None,
 ) -> Settings:
     """Find and read the configuration (from ``start``, default ``cwd``, walking up), then apply
-    command-line selection. Without a configuration file, paths are relative to ``cwd``."""
+    command-line selection. Without a configuration file, paths are relative to ``cwd``.
+    ``catalog``: validate with the rule catalog saved in the results cache directory
+    (``cache_dir``, default ``.fastlint_cache`` in the project root) when there is one."""
     if config is not None and isolated:
         raise ConfigError("--config and --isolated cannot be used together")
     cwd = (cwd or Path.cwd()).absolute()
@@ -415,10 +563,13 @@ def load_settings(
         path = find_config((start or cwd).absolute())
     table = read_config_table(path) if path is not None else {}
     origin = str(path) if path is not None else "settings"
+    root = path.parent if path is not None else cwd
+    if catalog:
+        load_rule_catalog(cache_dir.absolute() if cache_dir else root / CACHE_DIR_NAME)
     return build_settings(
         table,
         origin=origin,
-        root=path.parent if path is not None else cwd,
+        root=root,
         config_path=path,
         select=select,
         extend_select=extend_select,

@@ -12,14 +12,12 @@ from click.core import ParameterSource
 
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, Settings, load_settings
-from fastlint.docs import default_label, fix_label, rule_page
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.frontends.baseline import load_baseline
 from fastlint.frontends.formats import FORMATS, SourceLines
 from fastlint.frontends.progress import Progress
 from fastlint.frontends.reporting import ReportOptions, report
 from fastlint.frontends.stdin import STDIN, lint_stdin, read_stdin
-from fastlint.rules import ALL_RULES, RULES_BY_CODE
 from fastlint.run.cache import Cache, default_cache_dir
 from fastlint.run.discovery import discover
 from fastlint.run.runner import UNREADABLE, cpu_count, display_path, lint_files, tune_gc_for_batch
@@ -93,9 +91,15 @@ def _settings(
     select: Sequence[str],
     extend_select: Sequence[str],
     ignore: Sequence[str],
+    cache_dir: Path | None = None,
+    catalog: bool = False,
 ) -> Settings:
-    """The run's settings; for stdin named by ``--stdin-filename``, found from its directory."""
+    """The run's settings; for stdin named by ``--stdin-filename``, found from its directory.
+    ``catalog``: validate with the rule catalog kept in the results cache, when there is one
+    (a run whose results all come from the cache then never imports the rules)."""
     return load_settings(
+        catalog=catalog,
+        cache_dir=cache_dir,
         config=config,
         isolated=isolated,
         start=stdin_filename.absolute().parent if stdin_filename else None,
@@ -218,7 +222,16 @@ def check(
     try:
         stdin = _reads_stdin(paths, stdin_filename)
         _check_combinations(options, stdin=stdin)
-        settings = _settings(config_path, isolated, stdin_filename, select, extend_select, ignore)
+        settings = _settings(
+            config_path,
+            isolated,
+            stdin_filename,
+            select,
+            extend_select,
+            ignore,
+            cache_dir,
+            catalog=not no_cache and not stdin,
+        )
         if baseline is not None:
             load_baseline(baseline)  # missing or malformed: fail before linting
         files = [] if stdin else _discover(paths, settings, force_exclude)
@@ -284,6 +297,9 @@ def _collect(notes: list[tuple[Path, str]]) -> Callable[[Path, str], None]:
 @cli.command(name="rules")
 def list_rules() -> None:
     """List every rule: code, name, default, fix."""
+    from fastlint.docs import default_label, fix_label  # the rules, and libcst: only here
+    from fastlint.rules import ALL_RULES
+
     for rule in ALL_RULES:
         click.echo(f"{rule.code}\t{rule.name}\t{default_label(rule)}\tfix: {fix_label(rule)}")
 
@@ -292,6 +308,9 @@ def list_rules() -> None:
 @click.argument("code")
 def show_rule(code: str) -> None:
     """Print the documentation of one rule."""
+    from fastlint.docs import rule_page  # the rules, and libcst: only here
+    from fastlint.rules import RULES_BY_CODE
+
     rule = RULES_BY_CODE.get(code.upper())
     if rule is None:
         _fail(f"unknown rule `{code}` (see `fastlint rules`)")

@@ -11,7 +11,6 @@ import click
 
 from fastlint.config.settings import ConfigError
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.frontends.add_noqa import add_noqa
 from fastlint.frontends.baseline import filter_baseline, write_baseline
 from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines, format_statistics
 from fastlint.run.runner import display_path
@@ -48,6 +47,8 @@ def _emit(text: str, options: ReportOptions) -> None:
 
 
 def _add_noqa(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> int:
+    from fastlint.frontends.add_noqa import add_noqa  # libcst: only for --add-noqa
+
     result = add_noqa(diagnostics)
     for path, row, reason in result.skipped:
         where = f"{path}:{row}" if row else path

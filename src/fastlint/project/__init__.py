@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastlint.project.index import (
     BlockingAnalysis,
+    Dependencies,
+    FactsStore,
     Link,
     ProjectIndex,
     blocking_location,
@@ -12,6 +14,8 @@ from fastlint.project.index import (
 
 __all__ = [
     "BlockingAnalysis",
+    "Dependencies",
+    "FactsStore",
     "Link",
     "ProjectIndex",
     "blocking_location",

@@ -8,12 +8,21 @@ process-wide index. Whether a function may block is decided for one blocking tab
 (``BlockingAnalysis``): a sync function blocks when it makes a call of the table, or calls a
 function that blocks. The answer holds the shortest chain to the blocking call; cycles and
 recursion terminate.
+
+What each linted file consulted is recorded (``start_recording`` / ``stop_recording``): every
+module looked up, found or not, and every entry of its facts read (a function, a class name, an
+export, a kind), with a digest of the value read. ``BlockingAnalysis`` remembers what resolving
+each function's calls read, so a chain answered from its memo still records everything the
+answer depends on. A results cache keeps these ``Dependencies`` beside a file's diagnostics;
+``still_valid`` tells, on the next run, whether every value read is still the same.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import tempfile
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +40,13 @@ if TYPE_CHECKING:
     from fastlint.engine.rule import Rule
 
 _MAX_ALIAS_HOPS = 8
+
+# What a linted file read of the project: a module's facts entry (module name, table, key);
+# table "" is the module itself (found or not, and where).
+Touch = tuple[str, str, str]
+# As kept in a results cache (JSON): module name -> [path or None, digest of its text or None,
+# [[table, key, digest of the value read], ...]].
+Dependencies = dict[str, list]
 
 
 @dataclass(frozen=True)
@@ -58,9 +74,13 @@ class ProjectIndex:
         self.finder = ModuleFinder()
         self._names: dict[Path, str] = {}
         self._modules: dict[str, ModuleFacts | None] = {}
-        self._digests: dict[str, str] = {}  # module name -> digest of the text read
+        self._given: dict[str, tuple[str, str, str]] = {}  # provided, not read yet: path, text
+        self._digests: dict[str, str | None] = {}  # module name -> digest of the text read
         self._stamps: dict[str, tuple[Path, int, int]] = {}  # read from disk: path, mtime, size
         self._analyses: dict[BlockingPolicy, BlockingAnalysis] = {}
+        self.store: FactsStore | None = None  # facts cached by content, across runs
+        self._recording: set[Touch] | None = None
+        self._recorded_functions: set[str] = set()  # whose closure is in the recording
         self.add_files(paths)
 
     # -- files ------------------------------------------------------------------------------
@@ -97,17 +117,29 @@ class ProjectIndex:
         again). A file whose text changed since it was read replaces its old facts."""
         name = self.module_name_of(path)
         digest = _text_digest(text)
-        if name in self._modules and self._digests.get(name) == digest:
+        if self._digests.get(name) == digest and (name in self._modules or name in self._given):
             return
         self._digests[name] = digest
         if name in self._modules:  # read before, or asked for and missing: answers may change
+            del self._modules[name]
             self._analyses.clear()
-        self._modules[name] = _facts(os.path.abspath(path), name, text, digest)
+        # Read when first asked: most linted files are never called into from another file.
+        self._given[name] = (os.path.abspath(path), text, digest)
 
     def module(self, name: str) -> ModuleFacts | None:
         if name not in self._modules:
-            self._modules[name] = self._read(name)
+            given = self._given.pop(name, None)
+            if given is not None:
+                self._modules[name] = self._facts(given[0], name, given[1], given[2])
+            else:
+                self._modules[name] = self._read(name)
+        if self._recording is not None:
+            self._recording.add((name, "", ""))
         return self._modules[name]
+
+    def _touch(self, facts: ModuleFacts, table: str, key: str) -> None:
+        if self._recording is not None:
+            self._recording.add((facts.name, table, key))
 
     def refresh(self) -> bool:
         """Forget the modules whose file changed on disk since it was read (for long-lived
@@ -117,21 +149,40 @@ class ProjectIndex:
             del self._stamps[name]
             self._modules.pop(name, None)
             self._digests.pop(name, None)
-        if stale:
+        self.finder.forget_listings()  # files may have been added or removed, too
+        missing = [name for name, facts in self._modules.items() if facts is None]
+        appeared = [name for name in missing if self.finder.find(name) is not None]
+        for name in appeared:
+            del self._modules[name]
+        if stale or appeared:
             self._analyses.clear()
-        return bool(stale)
+        return bool(stale or appeared)
 
     def _read(self, name: str) -> ModuleFacts | None:
         path = self.finder.find(name)
         if path is None:
             return None
         self._stamps[name] = _stamp(path)
-        try:
-            text, _ = decode(path.read_bytes())
-        except (OSError, UnicodeDecodeError, LookupError, SyntaxError, ValueError):
+        text = _read_text(path)
+        if text is None:
+            self._digests[name] = None
             return None
         digest = self._digests[name] = _text_digest(text)
-        return _facts(str(path), name, text, digest)
+        return self._facts(str(path), name, text, digest)
+
+    def _facts(self, path: str, name: str, text: str, digest: str) -> ModuleFacts | None:
+        """The facts of a module text (None when ``ast`` cannot parse it: a syntax error, or
+        code for a newer Python than the running one): from the store when it has them, else
+        parsed (each index parses a module text at most once)."""
+        store = self.store
+        if store is None:
+            return read_module(text, name, path)
+        key = store.key(name, path, digest)
+        found, facts = store.get(key)
+        if not found:
+            facts = read_module(text, name, path)
+            store.put(key, facts)
+        return facts
 
     # -- names --------------------------------------------------------------------------------
 
@@ -147,6 +198,7 @@ class ProjectIndex:
             else:
                 return None
             head = parts[cut]
+            self._touch(facts, "exports", head)
             if head not in facts.exports:
                 return facts, ".".join(parts[cut:])
             qualified = ".".join([facts.exports[head], *parts[cut + 1 :]])
@@ -160,8 +212,10 @@ class ProjectIndex:
             return None
         facts, local = found
         qualified = f"{facts.name}.{local}"
+        self._touch(facts, "classes", local)
         if local in facts.classes:
             local, qualified = f"{local}.__init__", f"{qualified}.__init__"
+        self._touch(facts, "functions", local)
         function = facts.functions.get(local)
         return Function(qualified, facts, function) if function is not None else None
 
@@ -170,6 +224,7 @@ class ProjectIndex:
         if found is None:
             return None
         facts, local = found
+        self._touch(facts, table, local)
         return getattr(facts, table).get(local)
 
     def reexported(self, qualified: str) -> str | None:
@@ -185,6 +240,7 @@ class ProjectIndex:
                     break
             else:
                 return final
+            self._touch(facts, "exports", parts[cut])
             exported = facts.exports.get(parts[cut])
             if exported is None:
                 return None
@@ -225,6 +281,73 @@ class ProjectIndex:
             found = self._analyses[policy] = BlockingAnalysis(self, policy)
         return found
 
+    # -- what a file consulted ----------------------------------------------------------------
+
+    def start_recording(self) -> None:
+        """Record what the index is asked from now on (the lint of one file)."""
+        self._recording = set()
+        self._recorded_functions = set()
+
+    def stop_recording(self) -> Dependencies:
+        """What was read since ``start_recording``, for a results cache."""
+        touched, self._recording = self._recording or set(), None
+        found: Dependencies = {}
+        for name, table, key in sorted(touched):
+            entry = found.get(name)
+            if entry is None:
+                path, digest = self._source(name)
+                entry = found[name] = [path, digest, []]
+            entry[2].append([table, key, fact_digest(self._modules.get(name), table, key)])
+        return found
+
+    def record(self, touched: set[Touch], functions: Iterable[str]) -> None:
+        """Add what answering about ``functions`` read (``BlockingAnalysis``'s memo)."""
+        if self._recording is None:
+            return
+        self._recording |= touched
+        self._recorded_functions.update(functions)
+
+    def recorded(self, function: str) -> bool:
+        return function in self._recorded_functions
+
+    @property
+    def recording(self) -> bool:
+        return self._recording is not None
+
+    def _source(self, name: str) -> tuple[str | None, str | None]:
+        """Where module ``name`` is and the digest of its text (None, None when not found)."""
+        path = self.finder.find(name)
+        if path is None:
+            return None, None
+        if name not in self._digests:
+            text = _read_text(path)
+            self._digests[name] = _text_digest(text) if text is not None else None
+        return str(path), self._digests[name]
+
+    def still_valid(self, dependencies: Dependencies) -> Dependencies | None:
+        """None when a value a file read may have changed since ``dependencies`` were recorded
+        (lint it again); else the dependencies, brought up to date when a module changed
+        without changing what was read from it (a comment, another function)."""
+        updated: Dependencies | None = None
+        try:
+            for name, (path, digest, items) in dependencies.items():
+                if self._source(name) == (path, digest):
+                    continue
+                recording, self._recording = self._recording, None
+                try:
+                    facts = self.module(name)
+                finally:
+                    self._recording = recording
+                for table, key, value in items:
+                    if fact_digest(facts, table, key) != value:
+                        return None
+                if updated is None:
+                    updated = dict(dependencies)
+                updated[name] = [*self._source(name), items]
+        except (TypeError, ValueError):  # a damaged entry: lint the file again
+            return None
+        return updated if updated is not None else dependencies
+
     # -- cache key ----------------------------------------------------------------------------
 
     def files(self) -> list[Path]:
@@ -248,6 +371,7 @@ class ProjectIndex:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_analyses"] = {}  # recomputed on demand in a worker
+        state["_recording"] = None
         return state
 
 
@@ -263,10 +387,86 @@ def _text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _facts(path: str, name: str, text: str, digest: str) -> ModuleFacts | None:
-    """The facts of a module text (None when ``ast`` cannot parse it: a syntax error, or code
-    for a newer Python than the running one). Each index parses a module text once."""
-    return read_module(text, name, path)
+def _read_text(path: Path) -> str | None:
+    try:
+        text, _ = decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError, LookupError, SyntaxError, ValueError):
+        return None
+    return text
+
+
+def fact_digest(facts: ModuleFacts | None, table: str, key: str) -> str:
+    """A digest of one value a file read from a module's facts (table "": the module itself:
+    where it is, or that it has no facts)."""
+    if table == "":
+        value: object = facts.path if facts is not None else None
+    elif facts is None:
+        value = ("missing",)
+    elif table == "classes":
+        value = key in facts.classes
+    else:
+        value = getattr(facts, table).get(key)
+    return hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest()
+
+
+class FactsStore:
+    """Module facts kept across runs, one pickle per module text (by its name, path, text
+    digest and ``salt``, fastlint's own code stamp), so that a run re-reads with ``ast`` only
+    the modules that changed. A missing or damaged entry is parsed again, never an error."""
+
+    def __init__(self, directory: Path, salt: str) -> None:
+        self.directory = directory
+        self.salt = salt
+        self.used: set[str] = set()  # keys read or written by this process
+
+    def key(self, name: str, path: str, digest: str) -> str:
+        data = "\0".join((self.salt, name, path, digest)).encode("utf-8", "surrogateescape")
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def get(self, key: str) -> tuple[bool, ModuleFacts | None]:
+        try:
+            data = (self.directory / f"{key}.pickle").read_bytes()
+            facts = pickle.loads(data)
+        except Exception:  # missing, truncated, or written by another fastlint
+            return False, None
+        if facts is not None and not isinstance(facts, ModuleFacts):
+            return False, None
+        self.used.add(key)
+        return True, facts
+
+    def put(self, key: str, facts: ModuleFacts | None) -> None:
+        self.used.add(key)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump(facts, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.directory / f"{key}.pickle")
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError):
+            return  # a store that cannot be written costs a parse next time, nothing more
+
+    def prune(self, keep: int) -> None:
+        """Above ``keep`` entries, remove the oldest ones (texts not seen for a while) not used
+        by this process, down to half of ``keep``."""
+        try:
+            with os.scandir(self.directory) as listing:
+                entries = [entry for entry in listing if entry.name.endswith(".pickle")]
+            if len(entries) <= keep:
+                return
+            entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+        except OSError:
+            return
+        extra = len(entries) - keep // 2
+        for entry in entries:
+            if extra <= 0:
+                break
+            if entry.name[: -len(".pickle")] not in self.used:
+                Path(entry.path).unlink(missing_ok=True)
+                extra -= 1
 
 
 class BlockingAnalysis:
@@ -276,6 +476,10 @@ class BlockingAnalysis:
         self.index = index
         self.policy = policy
         self._steps: dict[str, Link | None] = {}
+        # What resolving each explored function's calls read of the index, and its callees:
+        # a chain's answer depends on what every function it reaches read.
+        self._touched: dict[str, set[Touch]] = {}
+        self._callees: dict[str, list[str]] = {}
 
     def chain(self, qualified: str) -> list[Link] | None:
         """The calls from ``qualified`` to a blocking call, or None when it does not block."""
@@ -284,6 +488,8 @@ class BlockingAnalysis:
             return None
         if function.qualified not in self._steps:
             self._explore(function)
+        if self.index.recording:
+            self._record(function.qualified)
         links: list[Link] = []
         step = self._steps.get(function.qualified)
         while step is not None and len(links) <= len(self._steps):
@@ -298,27 +504,56 @@ class BlockingAnalysis:
         seen = {start.qualified: start}
         todo = deque([start])
         ready: deque[Link] = deque()
+        index = self.index
         while todo:
             function = todo.popleft()
-            for site in function.facts.calls:
-                called = site.callee
-                shown = called.shown or called.method or ""
-                verdict = self.policy.verdict(called)
-                if verdict is not None:
-                    ready.append(Link(function, verdict.what, shown, site.line, verdict))
-                    continue
-                callee = self.index.function(called.target) if called.target else None
-                if callee is None:
-                    continue
-                callers.setdefault(callee.qualified, []).append(
-                    Link(function, callee.qualified, shown, site.line)
-                )
-                if callee.qualified not in seen and callee.qualified not in self._steps:
-                    seen[callee.qualified] = callee
-                    todo.append(callee)
-                elif callee.qualified in self._steps and self._steps[callee.qualified] is not None:
-                    ready.append(Link(function, callee.qualified, shown, site.line))
+            outer, index._recording = index._recording, set()
+            callees = self._callees[function.qualified] = []
+            try:
+                self._calls_of(function, callers, seen, todo, ready, callees)
+            finally:
+                self._touched[function.qualified], index._recording = index._recording, outer
         self._mark(seen, callers, ready)
+
+    def _record(self, start: str) -> None:
+        """Record what the answer for ``start`` depends on: what every function it reaches read."""
+        index = self.index
+        todo = [start]
+        while todo:
+            name = todo.pop()
+            if index.recorded(name):
+                continue
+            index.record(self._touched.get(name, set()), (name,))
+            todo.extend(self._callees.get(name, ()))
+
+    def _calls_of(
+        self,
+        function: Function,
+        callers: dict[str, list[Link]],
+        seen: dict[str, Function],
+        todo: deque[Function],
+        ready: deque[Link],
+        callees: list[str],
+    ) -> None:
+        for site in function.facts.calls:
+            called = site.callee
+            shown = called.shown or called.method or ""
+            verdict = self.policy.verdict(called)
+            if verdict is not None:
+                ready.append(Link(function, verdict.what, shown, site.line, verdict))
+                continue
+            callee = self.index.function(called.target) if called.target else None
+            if callee is None:
+                continue
+            callees.append(callee.qualified)
+            callers.setdefault(callee.qualified, []).append(
+                Link(function, callee.qualified, shown, site.line)
+            )
+            if callee.qualified not in seen and callee.qualified not in self._steps:
+                seen[callee.qualified] = callee
+                todo.append(callee)
+            elif callee.qualified in self._steps and self._steps[callee.qualified] is not None:
+                ready.append(Link(function, callee.qualified, shown, site.line))
 
     def _mark(
         self, seen: dict[str, Function], callers: dict[str, list[Link]], ready: deque[Link]

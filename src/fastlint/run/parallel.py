@@ -288,7 +288,7 @@ def _report_crash(worker: _Worker, done: Done) -> list[Task]:
     index, _, shown, _ = worker.pending.popleft()
     detail = f"the worker process died while linting it (exit code {worker.process.exitcode})"
     crash: list[Diagnostic] = [engine_error(shown, detail)]
-    done(index, (None, crash, ""))
+    done(index, (None, crash, "", None))
     remaining = list(worker.pending)
     worker.pending.clear()
     return remaining

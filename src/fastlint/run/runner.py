@@ -1,4 +1,9 @@
-"""Lint a list of files with one set of settings: from the cache, in-process or in workers."""
+"""Lint a list of files with one set of settings: from the cache, in-process or in workers.
+
+A cached result is reused when the file's content is unchanged and so is everything its lint
+read of the project index (``ProjectIndex.still_valid``); nothing else makes a file re-lint. A
+run whose every result is reused never imports libcst or the rules.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 
 from fastlint.config.settings import Settings
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.project import ProjectIndex
 from fastlint.run.cache import Cache, content_hash
 from fastlint.run.session import (
     UNREADABLE,
@@ -68,11 +74,9 @@ def lint_files(
     found: dict[int, list[Diagnostic]] = {}
     notes: dict[int, str] = {}
     todo = list(range(len(files)))
-    run = LintRun(settings, files)  # handed to the workers; its index only if a rule needs it
+    project = _Project(files, cache)
     if cache is not None:
-        if run.project is not None:  # results may depend on any file the index reads
-            cache.extend_key(run.digest())
-        todo = _reuse(cache, files, shown, found, settings.max_file_size)
+        todo = _reuse(cache, files, shown, found, settings.max_file_size, project)
         for index in found:
             _notify(on_file, files[index])
 
@@ -81,10 +85,14 @@ def lint_files(
         if result[2]:
             notes[index] = result[2]
         if cache is not None and result[0] is not None:
-            cache.put(files[index], result[0], result[1])
+            dependencies = result[3] if len(result) > 3 else None
+            cache.put(files[index], result[0], result[1], dependencies)
         _notify(on_file, files[index])
 
-    _lint(run, files, shown, todo, jobs, done)
+    if todo:
+        # Handed to the workers; its index only if a rule needs it (the one the cache asked).
+        run = LintRun(settings, files, project.get() if settings.needs_project else None)
+        _lint(run, files, shown, todo, jobs, done)
     if cache is not None:
         cache.save()
     if on_skip is not None:
@@ -113,12 +121,30 @@ def _lint(
             done(index, run.lint(files[index], shown[index]))
 
 
+class _Project:
+    """The run's project index, made when first needed (to check a cached file's dependencies,
+    or to lint), with the cache's facts store."""
+
+    def __init__(self, files: Sequence[Path], cache: Cache | None) -> None:
+        self.files = files
+        self.cache = cache
+        self.index: ProjectIndex | None = None
+
+    def get(self) -> ProjectIndex:
+        if self.index is None:
+            self.index = ProjectIndex(self.files)
+            if self.cache is not None:
+                self.index.store = self.cache.facts_store()
+        return self.index
+
+
 def _reuse(
     cache: Cache,
     files: Sequence[Path],
     shown: list[str],
     found: dict[int, list[Diagnostic]],
     limit: int,
+    project: _Project,
 ) -> list[int]:
     """Fill ``found`` from the cache; the indices of the files still to lint."""
     todo = []
@@ -128,11 +154,19 @@ def _reuse(
         except (OSError, TooBig):
             todo.append(index)  # linting it reports why it is not linted
             continue
-        hit = cache.get(path, digest, shown[index])
+        hit = cache.lookup(path, digest, shown[index])
         if hit is None:
             todo.append(index)
-        else:
-            found[index] = hit
+            continue
+        diagnostics, dependencies = hit
+        if dependencies:
+            current = project.get().still_valid(dependencies)
+            if current is None:
+                todo.append(index)
+                continue
+            if current is not dependencies:
+                cache.update_dependencies(path, current)
+        found[index] = diagnostics
     return todo
 
 

@@ -6,6 +6,11 @@ processes (inherited under fork, pickled under spawn: the project index drops it
 front end that lints file by file (the flake8 plugin) keeps one per settings and reuses its index
 across files. The project index is built only when a selected rule ``needs_project``.
 
+Linting a file records what it read of the project index (``Dependencies``), returned with its
+diagnostics, so that a results cache can tell when another file's edit may change them. libcst
+and the rules are imported when a file is linted, not before: a run whose every result comes
+from the cache never imports them.
+
 What both the in-process path (``runner``) and the workers (``parallel``) need lives here, so
 neither of those two modules imports the other.
 """
@@ -17,17 +22,23 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastlint.config.settings import Settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.linter import INTERNAL_ERROR, Linter
-from fastlint.engine.rule import Rule
 from fastlint.project import ProjectIndex
+from fastlint.project.index import Dependencies
 from fastlint.run.cache import content_hash
 
-# The content hash of what was linted (None when nothing was), its diagnostics, and a note
-# ("" normally): why the file was not linted (unreadable, above ``max-file-size``).
-Result = tuple[str | None, list[Diagnostic], str]
+if TYPE_CHECKING:
+    from fastlint.engine.linter import Linter
+    from fastlint.engine.rule import Rule
+
+# The content hash of what was linted (None when nothing was), its diagnostics, a note (""
+# normally: why the file was not linted: unreadable, above ``max-file-size``), and what it read
+# of the project index (None without one). (The pool reports a crash as a result of its own.)
+Result = tuple[str | None, list[Diagnostic], str, Dependencies | None]
+INTERNAL_ERROR = "FST001"  # ``fastlint.engine.linter.INTERNAL_ERROR``, without importing libcst
 # A front end that lints file by file re-reads modules edited on disk at most this often.
 REFRESH_SECONDS = 2.0
 # Notes that mean "could not be read" (as opposed to "skipped on purpose").
@@ -103,6 +114,8 @@ class FileLinter:
         self._linters: dict[tuple[type[Rule], ...], Linter] = {}
 
     def linter_for(self, path: Path) -> Linter:
+        from fastlint.engine.linter import Linter  # libcst: only when a file is linted
+
         rules = self.settings.rules_for(path)
         linter = self._linters.get(rules)
         if linter is None:
@@ -138,10 +151,18 @@ def read_and_lint(linter: FileLinter, path: Path, shown: str) -> Result:
     try:
         data = read_source(path, limit)
     except TooBig as big:
-        return None, [], too_big_note(big.size, limit)
+        return None, [], too_big_note(big.size, limit), None
     except OSError as error:
-        return None, [], f"{UNREADABLE}: {error.strerror or error}"
-    return content_hash(data), linter.lint_bytes(data, path, shown), ""
+        return None, [], f"{UNREADABLE}: {error.strerror or error}", None
+    project = linter.project
+    if project is None:
+        return content_hash(data), linter.lint_bytes(data, path, shown), "", None
+    project.start_recording()
+    try:
+        diagnostics = linter.lint_bytes(data, path, shown)
+    finally:
+        dependencies = project.stop_recording()
+    return content_hash(data), diagnostics, "", dependencies
 
 
 def too_big_note(size: int, limit: int) -> str:

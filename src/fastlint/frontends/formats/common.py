@@ -12,7 +12,6 @@ from pathlib import Path
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.rule import Rule
 from fastlint.engine.source import decode
-from fastlint.rules import RULES_BY_CODE
 
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 
@@ -53,9 +52,13 @@ class OutputContext:
     files: Sequence[str] | None = None
     sources: SourceLines = field(default_factory=SourceLines)
     summary: bool = True  # the closing "Found N errors." line of the text formats
+    fixed: int = 0  # diagnostics fixed by ``--fix`` before these were found (for the summary)
+    unsafe_fixes: bool = False  # ``--unsafe-fixes``: unsafe fixes count as applicable
 
 
 def rule_of(code: str) -> type[Rule] | None:
+    from fastlint.rules import RULES_BY_CODE  # libcst: only for the formats that need a rule
+
     return RULES_BY_CODE.get(code)
 
 
