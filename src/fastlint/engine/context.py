@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from fastlint.engine.diagnostic import Related
 from fastlint.engine.fastapi_model import FastAPIModel
 from fastlint.engine.fix import Fix
 from fastlint.engine.source import LineIndex, LineScan
@@ -24,6 +25,7 @@ class Report:
     code: str
     node: cst.CSTNode
     message: str
+    related: tuple[Related, ...] = ()
     fix: Fix | None = None
 
 
@@ -155,6 +157,11 @@ class Context(ScopeTracker):
     # -- reporting --------------------------------------------------------------------------
 
     def add_report(
-        self, code: str, node: cst.CSTNode, message: str, fix: Fix | None = None
+        self,
+        code: str,
+        node: cst.CSTNode,
+        message: str,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
     ) -> None:
-        self.reports.append(Report(code, node, message, fix=fix))
+        self.reports.append(Report(code, node, message, related, fix))

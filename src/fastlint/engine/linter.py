@@ -173,6 +173,7 @@ class Linter:
                     report.message,
                     end_row,
                     end_column + 1,
+                    report.related,
                     fix=fix,
                 )
             )

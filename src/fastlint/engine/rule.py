@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-if TYPE_CHECKING:
-    import libcst as cst  # annotations only: configuration reads Option without libcst
+import libcst as cst
 
+if TYPE_CHECKING:
     from fastlint.engine.context import Context
+    from fastlint.engine.diagnostic import Related
     from fastlint.engine.fix import Fix
 
 FIX_NONE = "none"
@@ -129,10 +130,16 @@ class Rule:
         raise KeyError(name)
 
     def report(
-        self, node: cst.CSTNode, message: str | None = None, *, fix: Fix | None = None
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        related: tuple[Related, ...] = (),
+        *,
+        fix: Fix | None = None,
     ) -> None:
-        """Record a finding at ``node``; ``fix``: its automatic fix (``engine/fix.py``)."""
-        self.ctx.add_report(self.code, node, message or self.message, fix=fix)
+        """Record a finding at ``node``; ``related``: other places it points to (a chain);
+        ``fix``: its automatic fix (``engine/fix.py``), when the rule has one for this case."""
+        self.ctx.add_report(self.code, node, message or self.message, related, fix=fix)
 
     @classmethod
     def url(cls) -> str:

@@ -13,6 +13,7 @@ from fastlint import __version__
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.rule import Rule
 from fastlint.frontends.formats.common import OutputContext, category_of, fingerprints, posix
+from fastlint.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/fastlint/fastlint"
@@ -87,14 +88,50 @@ def _result(d: Diagnostic, index: int | None, fingerprint: tuple[str, int]) -> d
     }
     if index is not None:
         result["ruleIndex"] = index
+    if d.related:
+        _add_chain(result, d)
     return result
+
+
+def _place(path: str, row: int, text: str) -> dict[str, Any]:
+    uri, base = _uri(_shown(path))
+    artifact: dict[str, Any] = {"uri": uri}
+    if base is not None:
+        artifact["uriBaseId"] = base
+    return {
+        "physicalLocation": {"artifactLocation": artifact, "region": {"startLine": row}},
+        "message": {"text": text},
+    }
+
+
+def _shown(path: str) -> str:
+    """A related place's path (absolute, as the project index read it), relative when it is
+    below the current directory, as the diagnostics' own paths are."""
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        return path if relative.startswith("..") else relative
+    return path
+
+
+def _add_chain(result: dict[str, Any], d: Diagnostic) -> None:
+    """FST102's chain: each hop as a related location, and the whole chain, from the call in
+    the ``async def`` to the blocking call, as one thread flow."""
+    related = []
+    for number, place in enumerate(d.related, start=1):
+        location = _place(place.path, place.row, place.message)
+        location["id"] = number
+        related.append(location)
+    result["relatedLocations"] = related
+    start = dict(result["locations"][0])
+    start["message"] = {"text": "the call in the `async def`"}
+    steps = [start, *(_place(p.path, p.row, p.message) for p in d.related)]
+    flow = {"locations": [{"location": step, "nestingLevel": 0} for step in steps]}
+    result["codeFlows"] = [{"threadFlows": [flow]}]
 
 
 def format_sarif(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
     """One run with the full rule table (each with ``helpUri``), character columns
     (``unicodeCodePoints``) and ``partialFingerprints`` that survive lines moving."""
-    from fastlint.rules import ALL_RULES  # libcst: only when SARIF is written
-
     context = context or OutputContext()
     index = {rule.code: position for position, rule in enumerate(ALL_RULES)}
     marks = fingerprints(diagnostics, context.sources)

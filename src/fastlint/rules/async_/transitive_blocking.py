@@ -7,6 +7,7 @@ import os
 import libcst as cst
 
 from fastlint.engine.context import Context
+from fastlint.engine.diagnostic import Related
 from fastlint.engine.rule import Invalid, Rule, Valid
 from fastlint.project.index import BlockingAnalysis, Link
 from fastlint.rules.async_.options import BLOCKING_OPTIONS, blocking_policy
@@ -26,6 +27,21 @@ def describe(called: str, chain: list[Link]) -> str:
     shown = os.path.relpath(path) if os.path.isabs(path) else path
     steps = " -> ".join([*names, blocking])
     return f"`{called}()` blocks: {steps} ({shown}:{line}); call it with `await asyncio.to_thread({called}, ...)` or make it async"
+
+
+def hops(chain: list[Link]) -> tuple[Related, ...]:
+    """Each call of the chain as a place to jump to: ``load_profile`` calls ``fetch`` (in
+    services/profile.py), ``fetch`` calls ``requests.get``, which blocks (in clients/http.py)."""
+    found = []
+    for link in chain:
+        caller = link.function.facts.name
+        called = link.shown or link.callee
+        message = f"`{caller}` calls `{called}`"
+        if link.blocking is not None:
+            what = link.blocking.what
+            message += ", which blocks" if what == called else f" ({what}), which blocks"
+        found.append(Related(link.function.module.path, link.line, message))
+    return tuple(found)
 
 
 class TransitiveBlockingCall(Rule):
@@ -217,4 +233,4 @@ or make the chain async (`httpx.AsyncClient`, `async def load_profile`, `await` 
             return  # FST101's
         chain = self._analysis.chain(callee.target)
         if chain:
-            self.report(node, describe(callee.shown or callee.target, chain))
+            self.report(node, describe(callee.shown or callee.target, chain), hops(chain))
