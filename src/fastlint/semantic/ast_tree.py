@@ -228,6 +228,8 @@ def _module_statements(module: ast.Module) -> Iterator[ast.stmt]:
 class AstValues(ValueModel):
     """The semantic model over an ``ast`` module."""
 
+    VALUE_TYPES = frozenset({ast.Call, ast.Name, ast.Attribute, ast.BinOp})
+
     def __init__(
         self, imports: ModuleImports, module: ast.Module, name: str = "", package: bool = False
     ) -> None:
@@ -326,6 +328,20 @@ class AstValues(ValueModel):
 
 _SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
 _EXPRESSIONS = frozenset(ast.expr.__subclasses__())
+# The fields of compound statements that hold statements (or ``with`` items, handlers, cases).
+_BLOCKS: dict[type, tuple[str, ...]] = {
+    ast.If: ("orelse", "body"),
+    ast.For: ("orelse", "body"),
+    ast.AsyncFor: ("orelse", "body"),
+    ast.While: ("orelse", "body"),
+    ast.With: ("body", "items"),
+    ast.AsyncWith: ("body", "items"),
+    ast.Try: ("finalbody", "orelse", "handlers", "body"),
+    _TRY_STAR: ("finalbody", "orelse", "handlers", "body"),
+    ast.ExceptHandler: ("body",),
+    ast.Match: ("cases",),
+    ast.match_case: ("body",),
+}
 # Nodes the model hears of (besides calls and bindings).
 _EVENTS = frozenset(
     {ast.Yield, ast.YieldFrom, ast.Return, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef}
@@ -391,10 +407,20 @@ class AstWalk:
                 stack.extend(reversed(node.body))
                 stack.append((_QUIET, True))
                 stack.append(node.test)
+            elif self.quiet:
+                self._schedule_quietly(kind, node, stack)
             else:
                 if kind in _BOUND:
                     stack.append((_LEAVE, node))
                 stack.extend(reversed(children(node)))
+
+    def _schedule_quietly(self, kind: type, node: Any, stack: list[Any]) -> None:
+        """Only what holds statements or bindings: no expression is heard while quiet."""
+        if kind in _BOUND:
+            stack.append((_LEAVE, node))
+        elif kind in _BLOCKS:
+            for field in _BLOCKS[kind]:
+                stack.extend(reversed(getattr(node, field)))
 
     def _event(self, kind: type, node: Any) -> None:
         model, scopes = self.model, self.scopes

@@ -225,6 +225,8 @@ def _first_positional(call: cst.Call) -> cst.BaseExpression | None:
 class CstValues(ValueModel):
     """The semantic model over a libcst module."""
 
+    VALUE_TYPES = frozenset({cst.Call, cst.Name, cst.Attribute, cst.BinaryOperation})
+
     def __init__(
         self, imports: ImportTable, module: cst.Module, name: str = "", package: bool = False
     ) -> None:

@@ -83,6 +83,8 @@ class ValueModel:
         self._aliases: dict[str, str] | None = None
         self._provides: dict[str, str] | None = None
         self._returns: dict[int, set[str | None]] = {}  # function -> kinds its returns give
+        self._asked: dict[tuple[str, str], str | None] = {}  # what ``external`` answered
+        self._local_only = False  # while set, other modules are not asked
 
     # -- the tree-specific part -------------------------------------------------------------
 
@@ -173,12 +175,20 @@ class ValueModel:
         name, returns, is_async, decorators = self.function_parts(node)
         found = None
         if not is_async and returns is not None:
-            found = self.annotation_kind(returns, scopes)
+            found = self.annotation_kind(returns, scopes, external=False)
         self.bind_name(name, _function_kind(found, decorators), scopes)
 
     def on_return(self, value: Node | None, scopes: Scopes) -> None:
         if scopes and self.resolver.is_function_scope(scopes[-1]):
-            found = self.kind_of(value, scopes) if value is not None else None
+            found = None
+            if value is not None:
+                # What this module makes; asking other modules about every returned value
+                # would read most of the project for little.
+                self._local_only = True
+                try:
+                    found = self.kind_of(value, scopes)
+                finally:
+                    self._local_only = False
             self._returns.setdefault(id(scopes[-1]), set()).add(found)
 
     def leave_function(self, node: Node, scopes: Scopes) -> None:
@@ -219,8 +229,14 @@ class ValueModel:
 
     # -- asked by rules ---------------------------------------------------------------------
 
+    # The node types that can hold an object of a kind (calls, names, attributes, ``a / b``):
+    # anything else (a literal, a comparison, an f-string...) is answered at once.
+    VALUE_TYPES: frozenset[type] = frozenset()
+
     def kind_of(self, node: Node, scopes: Scopes) -> str | None:
         """The kind of the object ``node`` evaluates to, when known."""
+        if type(node) not in self.VALUE_TYPES:
+            return None
         func = self.call_func(node)
         if func is not None:
             return self._call_kind(node, func, scopes)
@@ -263,42 +279,46 @@ class ValueModel:
             return module[dotted]
         return self._external_value(dotted, scopes)
 
-    def annotation_kind(self, node: Node, scopes: Scopes) -> str | None:
+    def annotation_kind(self, node: Node, scopes: Scopes, external: bool = True) -> str | None:
         """The kind a type annotation declares: directly, through ``Annotated[T, ...]``,
-        ``Optional[T]``, ``T | None``, a string, or a type alias of this module or another."""
+        ``Optional[T]``, ``T | None``, a string, or a type alias of this module or (unless
+        ``external`` is false) another."""
         dotted = self.dotted(node)
         if dotted is not None:
             qualified = self.resolver.resolve(node, scopes)
             found = kinds.type_kind(qualified)
             if found is None and "." not in dotted:
                 found = self.module_aliases().get(dotted)
-            if found is None and qualified is not None and self.external is not None:
-                found = self.external.alias_kind(qualified)
+            if found is None and qualified is not None and external:
+                found = self._ask("alias", qualified)
             return found
         subscript = self.subscript(node)
         if subscript is not None:
-            return self._subscript_kind(*subscript, scopes)
+            return self._subscript_kind(*subscript, scopes, external)
         union = self.binary(node, "|")
         if union is not None:
             left, right = union
             if self.dotted(right) == "None":
-                return self.annotation_kind(left, scopes)
+                return self.annotation_kind(left, scopes, external)
             if self.dotted(left) == "None":
-                return self.annotation_kind(right, scopes)
+                return self.annotation_kind(right, scopes, external)
             return None
         text = self.string(node)
         if text is not None and text.replace(".", "").isidentifier():
             parsed = self.parse_expression(text)
-            return self.annotation_kind(parsed, scopes) if parsed is not None else None
+            return self.annotation_kind(parsed, scopes, external) if parsed is not None else None
         return None
 
-    def _subscript_kind(self, base: Node, elements: list[Node], scopes: Scopes) -> str | None:
+    def _subscript_kind(
+        self, base: Node, elements: list[Node], scopes: Scopes, external: bool
+    ) -> str | None:
         last = (self.dotted(base) or "").rpartition(".")[2]
         if last in kinds.WRAPPERS and elements:
-            return self.annotation_kind(elements[0], scopes)
+            return self.annotation_kind(elements[0], scopes, external)
         if last == "Union":
             others = [element for element in elements if self.dotted(element) != "None"]
-            return self.annotation_kind(others[0], scopes) if len(others) == 1 else None
+            if len(others) == 1:
+                return self.annotation_kind(others[0], scopes, external)
         return None
 
     def return_kind(self, annotation: Node | None) -> str | None:
@@ -380,13 +400,31 @@ class ValueModel:
         return kinds.called_kind(receiver) if receiver else None
 
     def _external_value(self, dotted: str, scopes: Scopes) -> str | None:
-        if self.external is None:
+        if self.external is None or self._local_only:
             return None
         head, _, rest = dotted.partition(".")
         qualified = self.resolver.resolve_name(head, scopes)
         if qualified is None:
             return None
-        return self.external.value_kind(f"{qualified}.{rest}" if rest else qualified)
+        return self._ask("value", f"{qualified}.{rest}" if rest else qualified)
+
+    def _ask(self, table: str, qualified: str) -> str | None:
+        """Another module's answer, asked once per module read (facts do not change during a
+        walk)."""
+        external = self.external
+        if external is None or self._local_only:
+            return None
+        key = (table, qualified)
+        if key in self._asked:
+            return self._asked[key]
+        if table == "value":
+            found = external.value_kind(qualified)
+        elif table == "alias":
+            found = external.alias_kind(qualified)
+        else:
+            found = external.provided_kind(qualified)
+        self._asked[key] = found
+        return found
 
     def _function_store(self, function: Node, scopes: Scopes) -> dict[str, str | None]:
         """A function's bindings, its parameters' kinds first (read on first use)."""
@@ -417,9 +455,7 @@ class ValueModel:
             if found is not None:
                 return found
         qualified = self.resolver.resolve(dependency, scopes)
-        if qualified is not None and self.external is not None:
-            return self.external.provided_kind(qualified)
-        return None
+        return self._ask("provided", qualified) if qualified is not None else None
 
     def _class_of(self, scopes: Scopes) -> Any:
         """The innermost class around the code (``self.x`` lives there)."""
