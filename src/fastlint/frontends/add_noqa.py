@@ -91,26 +91,35 @@ def _with_codes(line: str, comment: tuple[int, str] | None, codes: Sequence[str]
 def _rewrite(path: str, rows: dict[int, list[str]], result: NoqaResult) -> None:
     data = Path(path).read_bytes()
     text, encoding = decode(data)
+    new, changed, skipped = noqa_text(text, rows)
+    result.skipped.extend((path, row, reason) for row, reason in skipped)
+    _save(path, new, encoding, changed, result)
+
+
+def noqa_text(text: str, rows: dict[int, list[str]]) -> tuple[str, int, list[tuple[int, str]]]:
+    """``text`` with ``rows`` (row -> codes) suppressed: the new text, the number of lines
+    changed, and the rows skipped with why. The language server's "suppress" action uses it on
+    the editor's text; ``--add-noqa`` on each file."""
     lines = [line for line in _LINE.findall(text) if line]
     try:
         layout = _layout(lines)
     except (tokenize.TokenError, SyntaxError, IndentationError) as error:
-        result.skipped.extend((path, row, f"cannot tokenize: {error}") for row in rows)
-        return
+        return text, 0, [(row, f"cannot tokenize: {error}") for row in rows]
     at_end: dict[int, list[str]] = {}  # the row where each comment goes: its span's end
     for row, codes in sorted(rows.items()):
         target = at_end.setdefault(layout.spans.get(row, (row, row))[1], [])
         target.extend(code for code in codes if code not in target)
     changed = 0
+    skipped: list[tuple[int, str]] = []
     for row, codes in sorted(at_end.items()):
         if row in layout.blocked or row > len(lines):
-            result.skipped.append((path, row, "the line ends inside a string or continues"))
+            skipped.append((row, "the line ends inside a string or continues"))
             continue
         new = _with_codes(lines[row - 1], layout.comments.get(row), codes)
         if new is not None:
             lines[row - 1] = new
             changed += 1
-    _save(path, "".join(lines), encoding, changed, result)
+    return "".join(lines), changed, skipped
 
 
 def _save(path: str, text: str, encoding: str, changed: int, result: NoqaResult) -> None:
