@@ -147,7 +147,23 @@ def test_json_format_uses_ruff_field_names(project: Path) -> None:
     }
     assert record["location"] == {"row": 5, "column": 5}
     assert record["end_location"] == {"row": 5, "column": 18}
-    assert record["fix"] is None and record["noqa_row"] == 5
+    assert record["noqa_row"] == 5
+    assert record["fix"] == {
+        "applicability": "unsafe",
+        "message": "Replace with `await asyncio.sleep(...)`",
+        "edits": [
+            {
+                "content": "import asyncio\n",
+                "location": {"row": 1, "column": 1},
+                "end_location": {"row": 1, "column": 1},
+            },
+            {
+                "content": "await asyncio.sleep(1)",
+                "location": {"row": 5, "column": 5},
+                "end_location": {"row": 5, "column": 18},
+            },
+        ],
+    }
     assert record["url"].endswith("/docs/rules/FST101.md")
     assert Path(record["filename"]).is_absolute()
 
@@ -161,8 +177,8 @@ def test_github_format(project: Path) -> None:
 
 def test_statistics(project: Path) -> None:
     result = run("check", "--statistics")
-    # `[*]` marks a rule with an automatic fix; there is none yet (no `--fix`)
-    assert result.output.splitlines() == ["    1\tFST101\t[ ] blocking-call-in-async"]
+    # `[*]`: these diagnostics have an automatic fix (`time.sleep` has one)
+    assert result.output.splitlines() == ["    1\tFST101\t[*] blocking-call-in-async"]
 
 
 def test_syntax_error_file_is_reported_and_others_linted(project: Path) -> None:
@@ -174,7 +190,8 @@ def test_syntax_error_file_is_reported_and_others_linted(project: Path) -> None:
 
 def test_rules_and_rule_docs() -> None:
     listing = run("rules").output.splitlines()
-    assert "FST101\tblocking-call-in-async\ton\tfix: none" in listing  # no `--fix` yet
+    assert "FST101\tblocking-call-in-async\ton\tfix: unsafe" in listing
+    assert "FST103\tsync-route-handler\ton\tfix: none" in listing
     page = run("rule", "fst101").output
     assert page.startswith("# FST101: blocking-call-in-async")
     assert "## Why is this bad?" in page

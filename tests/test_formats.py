@@ -11,13 +11,16 @@ from click.testing import CliRunner
 from sarif_pydantic import Sarif
 
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.engine.rule import FIX_NONE, Rule
+from fastlint.config.settings import load_settings
+from fastlint.engine.edits import Edit, TextFix
+from fastlint.engine.rule import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Rule
 from fastlint.frontends.cli import cli
 from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines, format_statistics
 from fastlint.frontends.formats.common import category_of
 from fastlint.frontends.formats.machine import code_climate_category, severity
 from fastlint.frontends.formats.sarif import level
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
+from fastlint.run.runner import lint_files
 
 SOURCE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n    time.sleep(1)\n"
 OTHER = "x = 1\n"
@@ -53,7 +56,8 @@ def test_full_shows_the_line_a_caret_under_the_span_and_the_fix_hint() -> None:
     assert lines[0] == "app/views.py:5:5: FST101 `time.sleep()` blocks % the loop"
     source_at = lines.index("5 |     time.sleep(1)")
     assert lines[source_at + 1] == "  |     ^^^^^^^^^^^^^ FST101"
-    assert "  = fix: no automatic fix" in lines  # FST101 has none yet: the hint says so
+    # this diagnostic carries no fix, though FST101 fixes other cases: the hint says so
+    assert "  = fix: no automatic fix for this case (the rule fixes others)" in lines
     assert any(line.startswith("  = docs: https://") for line in lines)
     assert lines[-1] == "Found 1 error."
 
@@ -155,13 +159,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_each_format_from_the_command_line(project: Path, name: str) -> None:
     result = CliRunner().invoke(cli, ["check", "--isolated", "--output-format", name])
     assert result.exit_code == 1
-    assert result.stdout == FORMATS[name](
-        [
-            Diagnostic(str(Path("app/views.py")), 5, 5, "FST101", _message(project), 5, 18),
-            Diagnostic(str(Path("app/views.py")), 6, 5, "FST101", _message(project), 6, 18),
-        ],
-        OutputContext(files=[str(Path("app/views.py"))]),
-    )
+    found = lint_files([Path("app/views.py")], load_settings(isolated=True))
+    assert [(d.row, d.column, d.message) for d in found] == [
+        (5, 5, _message(project)),
+        (6, 5, _message(project)),
+    ]
+    assert all(d.fix is not None for d in found)  # `time.sleep` statements: fixable
+    assert result.stdout == FORMATS[name](found, OutputContext(files=[str(Path("app/views.py"))]))
 
 
 def _message(project: Path) -> str:
@@ -202,14 +206,34 @@ def test_quiet_full_has_no_summary(project: Path) -> None:
 
 
 def test_statistics_and_full_hint_tell_the_truth_about_fixes() -> None:
-    # No rule has an automatic fix until `--fix` exists: nothing is marked fixable.
-    assert all(rule.fix == FIX_NONE for rule in ALL_RULES)
+    # `[*]` and the full format's hint follow the diagnostics' own fixes, not the rule's claim.
     found = [
         Diagnostic("a.py", row, 1, rule.code, "m", row, 2) for row, rule in enumerate(ALL_RULES, 1)
     ]
     assert "[*]" not in format_statistics(found)
     full = FORMATS["full"](found, OutputContext(sources=SourceLines({})))
-    assert "automatic fix exists" not in full
+    assert "applied by `--fix" not in full
+    fix = TextFix(FIX_UNSAFE, "Add `await`", (Edit(1, 1, 1, 1, "await "),))
+    fixed = Diagnostic("a.py", 1, 1, "FST302", "m", 1, 2, fix=fix)
+    assert format_statistics([fixed]).splitlines() == [
+        "    1\tFST302\t[*] missing-await-on-async-session"
+    ]
+    full = FORMATS["full"]([fixed], OutputContext(sources=SourceLines({})))
+    assert "= fix: Add `await` (unsafe: applied by `--fix --unsafe-fixes`; review it)" in full
+    assert "[*] " not in full and "1 hidden fix can be enabled with `--unsafe-fixes`" in full
+    record = json.loads(FORMATS["json"]([fixed], OutputContext()))[0]["fix"]
+    assert record == {
+        "applicability": "unsafe",
+        "message": "Add `await`",
+        "edits": [
+            {
+                "content": "await ",
+                "location": {"row": 1, "column": 1},
+                "end_location": {"row": 1, "column": 1},
+            }
+        ],
+    }
+    assert all(rule.fix in (FIX_NONE, FIX_SAFE, FIX_UNSAFE) for rule in ALL_RULES)
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)

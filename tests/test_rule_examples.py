@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from fastlint.config.settings import all_options
-import libcst as cst
-
 from fastlint.engine.fix import apply_fixes
 from fastlint.engine.linter import Linter
 from fastlint.engine.rule import CATEGORIES, FIX_NONE, Invalid, Rule, Valid

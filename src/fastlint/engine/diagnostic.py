@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fastlint.engine.fix import TextFix
+    from fastlint.engine.edits import TextFix
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ class ReportOptions:
     add_noqa: bool = False
     baseline: Path | None = None
     write_baseline: Path | None = None
+    fixed: int = 0  # diagnostics fixed by ``--fix`` (the summary counts them)
+    unsafe_fixes: bool = False
 
 
 def _note(message: str, options: ReportOptions) -> None:
@@ -92,6 +94,12 @@ def report(
     if options.add_noqa:
         return _add_noqa(diagnostics, options)
     shown = [display_path(path) for path in files]
-    context = OutputContext(files=shown, sources=sources, summary=not options.quiet)
+    context = OutputContext(
+        files=shown,
+        sources=sources,
+        summary=not options.quiet,
+        fixed=options.fixed,
+        unsafe_fixes=options.unsafe_fixes,
+    )
     _emit(_render(diagnostics, context, options), options)
     return 1 if diagnostics and not options.exit_zero else 0

@@ -31,6 +31,7 @@ from libcst import _version as libcst_version
 from fastlint import __version__
 from fastlint.config.settings import Settings
 from fastlint.engine.diagnostic import Diagnostic, Related
+from fastlint.engine.edits import TextFix
 
 CACHE_DIR_NAME = ".fastlint_cache"
 _FORMAT = 1
@@ -142,18 +143,23 @@ def _fields(d: Diagnostic) -> list[Any]:
     fields: list[Any] = [d.row, d.column, d.code, d.message, d.end_row, d.end_column]
     if d.related:
         fields.append([[place.path, place.row, place.message] for place in d.related])
+    if d.fix is not None:  # an eighth for its fix (the seventh then lists no places)
+        fields += [[]] * (7 - len(fields)) + [d.fix.to_json()]
     return fields
 
 
 def _diagnostic(shown: str, fields: list[Any]) -> Diagnostic:
     related = tuple(Related(*place) for place in fields[6]) if len(fields) > 6 else ()
-    return Diagnostic(shown, *fields[:6], related)
+    fix = TextFix.from_json(fields[7]) if len(fields) > 7 else None
+    return Diagnostic(shown, *fields[:6], related, fix=fix)
 
 
 def _well_formed(fields: Any) -> bool:
-    if not isinstance(fields, list) or len(fields) not in (6, 7):
+    if not isinstance(fields, list) or len(fields) not in (6, 7, 8):
         return False
-    if len(fields) == 7 and not (
+    if len(fields) == 8 and TextFix.from_json(fields[7]) is None:
+        return False
+    if len(fields) >= 7 and not (
         isinstance(fields[6], list) and all(map(_well_formed_place, fields[6]))
     ):
         return False

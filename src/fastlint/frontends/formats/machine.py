@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.edits import TextFix
 from fastlint.frontends.formats.common import (
     OutputContext,
     category_of,
@@ -18,6 +19,22 @@ from fastlint.frontends.formats.common import (
     posix,
     url_of,
 )
+
+
+def fix_record(fix: TextFix) -> dict[str, Any]:
+    """ruff's ``fix`` object: applicability, message, and edits with 1-based positions."""
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [
+            {
+                "content": edit.content,
+                "location": {"row": edit.row, "column": edit.column},
+                "end_location": {"row": edit.end_row, "column": edit.end_column},
+            }
+            for edit in fix.edits
+        ],
+    }
 
 
 def json_record(d: Diagnostic) -> dict[str, Any]:
@@ -28,7 +45,7 @@ def json_record(d: Diagnostic) -> dict[str, Any]:
         "filename": os.path.abspath(d.path),
         "location": {"row": d.row, "column": d.column},
         "end_location": {"row": d.end_row, "column": d.end_column},
-        "fix": None,
+        "fix": fix_record(d.fix) if d.fix is not None else None,
         "noqa_row": d.row,
         "url": url_of(d.code),
     }

@@ -200,7 +200,7 @@ no fix (it has no body to put the guard in).
         default = param.default
         assert default is not None
         value = self.ctx.module.code_for_node(default)
-        if "\n" in value and ('"""' in value or "\'\'\'" in value or "\\" in value):
+        if "\n" in value and ('"""' in value or "'''" in value or "\\" in value):
             return None  # re-indenting it could change a string
         name = param.name.value
         guard = f"if {name} is None:\n{self.ctx.module.default_indent}{name} = {value}\n"
@@ -210,7 +210,9 @@ no fix (it has no body to put the guard in).
             if isinstance(annotation, (cst.SimpleString, cst.ConcatenatedString)):
                 return None  # a string annotation: the union would go inside it
             edits.append(insert_after(annotation, " | None"))
-        return Fix(f"Default `{name}` to `None` and create the value in the body", UNSAFE, tuple(edits))
+        return Fix(
+            f"Default `{name}` to `None` and create the value in the body", UNSAFE, tuple(edits)
+        )
 
     def _is_mutable(self, value: cst.CSTNode) -> bool:
         if isinstance(value, _MUTABLE_LITERALS):
