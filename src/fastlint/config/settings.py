@@ -52,8 +52,6 @@ DEFAULT_EXCLUDES = (
     "venv",
     "__pycache__",
     "node_modules",
-    "build",
-    "dist",
     ".tox",
     ".nox",
     ".mypy_cache",
@@ -61,6 +59,9 @@ DEFAULT_EXCLUDES = (
     ".pytest_cache",
     ".fastlint_cache",
 )
+# Excluded only directly below the project root (where packaging tools write them): a source
+# folder named ``build`` deeper down (``app/build/``) is linted.
+ROOT_EXCLUDES = ("build", "dist")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(7, 15))
 _GENERAL_KEYS = frozenset(
     {
@@ -73,6 +74,7 @@ _GENERAL_KEYS = frozenset(
         "extend-exclude",
         "target-version",
         "max-file-size",
+        "respect-gitignore",
     }
 )
 # Files larger than this (bytes) are skipped with a note: libcst needs ~250 times a file's size.
@@ -249,6 +251,7 @@ class Settings:
     target_version: str = "py310"
     config_path: Path | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    respect_gitignore: bool = True  # skip what .gitignore files ignore, walking directories
 
     @property
     def rules(self) -> tuple[type[Rule], ...]:
@@ -282,6 +285,10 @@ class Settings:
         (``below``), bare-name patterns only look at the parts under that directory: naming
         ``fixtures/app`` lints it even when ``fixtures`` is excluded."""
         relative = self.relative(path)
+        if relative.parts and relative.parts[0] in ROOT_EXCLUDES and not relative.is_absolute():
+            named = self.relative(below).parts if below is not None else ()
+            if not named or named[0] != relative.parts[0]:  # naming ``build/`` lints it
+                return True
         inner = relative
         if below is not None:
             try:
@@ -503,6 +510,13 @@ def _max_file_size(table: Mapping[str, Any], origin: str) -> int:
     return size
 
 
+def _respect_gitignore(table: Mapping[str, Any], origin: str, override: bool | None) -> bool:
+    value = table.get("respect-gitignore", True)
+    if type(value) is not bool:
+        raise ConfigError(f"{origin}: `respect-gitignore` must be true or false")
+    return value if override is None else override
+
+
 def build_settings(
     table: Mapping[str, Any],
     *,
@@ -512,6 +526,7 @@ def build_settings(
     select: Sequence[str] | None = None,
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    respect_gitignore: bool | None = None,
 ) -> Settings:
     """Settings from a ``[tool.fastlint]`` table plus command-line selection."""
     options = all_options()
@@ -534,6 +549,7 @@ def build_settings(
         target_version=_target_version(table, origin),
         config_path=config_path,
         max_file_size=_max_file_size(table, origin),
+        respect_gitignore=_respect_gitignore(table, origin, respect_gitignore),
     )
 
 
@@ -548,6 +564,7 @@ def load_settings(
     ignore: Sequence[str] = (),
     catalog: bool = False,
     cache_dir: Path | None = None,
+    respect_gitignore: bool | None = None,
 ) -> Settings:
     """Find and read the configuration (from ``start``, default ``cwd``, walking up), then apply
     command-line selection. Without a configuration file, paths are relative to ``cwd``.
@@ -574,4 +591,5 @@ def load_settings(
         select=select,
         extend_select=extend_select,
         ignore=ignore,
+        respect_gitignore=respect_gitignore,
     )

@@ -37,6 +37,9 @@ _SKIPPED_DIRS = frozenset(
     {"__pycache__", "venv", "env", "node_modules", "build", "dist", "site-packages"}
 )
 _ENVIRONMENTS = frozenset({"site-packages", "dist-packages"})
+# Looked up by name, a module below ``build`` or ``dist`` is a real one (``app.build.steps``):
+# packaging output has no ``__init__.py`` on the way to it, so no import resolves into it.
+_UNLISTED_DIRS = _SKIPPED_DIRS - {"build", "dist"}
 
 
 class _Listing:
@@ -54,7 +57,7 @@ class _Listing:
                     name = entry.name
                     try:
                         if entry.is_dir(follow_symlinks=False):
-                            if not name.startswith(".") and name not in _SKIPPED_DIRS:
+                            if not name.startswith(".") and name not in _UNLISTED_DIRS:
                                 self.directories[name] = entry.path
                         elif name.endswith(".py") and entry.is_file():  # a FIFO is not one
                             self.modules[name[:-3]] = entry.path

@@ -5,6 +5,15 @@ forever and reading ``/dev/zero`` never ends, so anything else named ``*.py`` (a
 a socket, or a symlink to one) is skipped and reported once through ``on_skip``, as is a
 directory that cannot be listed. A file that exists but cannot be stat'ed, or a dangling symlink
 found in a directory, is kept: reading it reports why it cannot be read.
+
+Walking a directory skips what ``.gitignore`` files ignore (``respect-gitignore``, on by
+default, as ruff does): those of the directories walked, those of the directories above them
+up to the repository root (the first directory that holds ``.git``; without one, up to the
+project root), and the repository's ``.git/info/exclude``. A deeper file's patterns win over
+a shallower one's, and an ignored directory is not entered (git cannot re-include a file in
+it either). Patterns are matched by ``pathspec``, git's own rules, not hand-written globbing.
+A file named on the command line is always linted. The global git excludes file
+(``core.excludesFile``) is not read.
 """
 
 from __future__ import annotations
@@ -13,8 +22,12 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastlint.config.settings import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 SOURCE_SUFFIXES = (".py", ".pyi")
 # Called with a path that is not linted and why (one line); each path at most once.
@@ -33,6 +46,7 @@ def discover(
     Paths that are not regular files or directories go to ``on_skip`` instead."""
     found: dict[Path, None] = {}
     skip = _Skips(on_skip)
+    ignores = _GitIgnores(settings.root) if settings.respect_gitignore else None
     for path in paths:
         try:
             mode = os.stat(path).st_mode
@@ -43,7 +57,7 @@ def discover(
         if stat.S_ISDIR(mode):
             if force_exclude and settings.is_excluded(path):
                 continue
-            for file in _walk(path, settings, skip):
+            for file in _walk(path, settings, skip, ignores):
                 found[file] = None
         elif force_exclude and settings.is_excluded(path):
             continue
@@ -82,7 +96,75 @@ def _not_regular(mode: int, symlink: bool) -> str:
     return f"not a regular file ({'a symlink to ' if symlink else ''}{kind})"
 
 
-def _walk(top: Path, settings: Settings, skip: _Skips) -> Iterable[Path]:
+class _GitIgnores:
+    """The ``.gitignore`` patterns that apply in each directory, read once per directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(os.path.abspath(root))
+        self._specs: dict[Path, GitIgnoreSpec | None] = {}
+        self._chains: dict[Path, list[tuple[Path, GitIgnoreSpec]]] = {}
+        self._tops: dict[Path, Path | None] = {}  # the repository root above, if any
+
+    def _spec(self, directory: Path) -> GitIgnoreSpec | None:
+        if directory not in self._specs:
+            lines: list[str] = []
+            for source in (directory / ".gitignore", directory / ".git" / "info" / "exclude"):
+                try:
+                    lines += source.read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    continue
+            spec = None
+            if lines:
+                from pathspec import GitIgnoreSpec
+
+                spec = GitIgnoreSpec.from_lines(lines)
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+    def _repository(self, directory: Path) -> Path | None:
+        """The nearest directory at or above ``directory`` that holds ``.git``."""
+        if directory not in self._tops:
+            if (directory / ".git").exists():
+                self._tops[directory] = directory
+            elif directory.parent == directory:
+                self._tops[directory] = None
+            else:
+                self._tops[directory] = self._repository(directory.parent)
+        return self._tops[directory]
+
+    def _top(self, directory: Path) -> Path:
+        """The last directory whose patterns apply below ``directory``: the repository root,
+        else the project root (or ``directory`` itself, outside the project)."""
+        found = self._repository(directory)
+        if found is not None:
+            return found
+        return self.root if directory.is_relative_to(self.root) else directory
+
+    def _chain(self, directory: Path) -> list[tuple[Path, GitIgnoreSpec]]:
+        """The patterns that apply to the entries of ``directory``, deepest first."""
+        found = self._chains.get(directory)
+        if found is None:
+            above = []
+            if directory != self._top(directory) and directory.parent != directory:
+                above = self._chain(directory.parent)
+            spec = self._spec(directory)
+            found = [(directory, spec), *above] if spec is not None else above
+            self._chains[directory] = found
+        return found
+
+    def ignored(self, path: Path, is_directory: bool) -> bool:
+        absolute = Path(os.path.abspath(path))
+        for directory, spec in self._chain(absolute.parent):
+            relative = absolute.relative_to(directory).as_posix() + ("/" if is_directory else "")
+            verdict = spec.check_file(relative).include
+            if verdict is not None:
+                return verdict
+        return False
+
+
+def _walk(
+    top: Path, settings: Settings, skip: _Skips, ignores: _GitIgnores | None = None
+) -> Iterable[Path]:
     """Like ``os.walk`` (symlinked directories are not followed), from ``os.scandir`` so that a
     file's type comes from the directory listing: only symlinks cost a ``stat``."""
     pending = [top]
@@ -102,10 +184,18 @@ def _walk(top: Path, settings: Settings, skip: _Skips) -> Iterable[Path]:
             except OSError:
                 is_directory = False
             if is_directory:
-                if not entry.is_symlink() and not settings.is_excluded(path, top):
+                if (
+                    not entry.is_symlink()
+                    and not settings.is_excluded(path, top)
+                    and not (ignores is not None and ignores.ignored(path, True))
+                ):
                     subdirectories.append(path)
                 continue
-            if entry.name.endswith(SOURCE_SUFFIXES) and not settings.is_excluded(path, top):
+            if (
+                entry.name.endswith(SOURCE_SUFFIXES)
+                and not settings.is_excluded(path, top)
+                and not (ignores is not None and ignores.ignored(path, False))
+            ):
                 if _regular_or_skip(entry, path, skip):
                     yield path
         pending.extend(reversed(subdirectories))
