@@ -3,6 +3,12 @@
     python bench/run.py                   # everything; about 5 minutes on 2 idle cores
     python bench/run.py --fraction 8      # every 8th file only, to try the script quickly
 
+Then the scenarios of issue 11: many package roots (the corpus's seven packages each in a
+folder of its own, and a folder of a dozen small services each with its own ``app`` package),
+and incremental runs on one package (``--incremental``, default ``prefect``): warm with nothing
+changed (libcst must not be imported), one comment appended to a leaf module, and a helper that
+starts to block (how many files are linted again).
+
 Rows: a bare ``libcst.parse_module`` of every file (the floor), ``fastlint check`` cold in one
 process, with ``--jobs 2``, warm (cache filled, nothing changed), flake8 with flake8-async and
 flake8-bugbear (the overlapping checks only), and ``fixit lint`` (on a fraction of the corpus: it
@@ -14,9 +20,11 @@ a run (the main process or one worker). This is a script, never a test: nothing 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,6 +70,7 @@ class Run:
     cpu: float
     peak_mb: float
     output: bytes = b""
+    errors: bytes = b""
 
     @property
     def rate(self) -> float:
@@ -76,16 +85,19 @@ class Run:
 def measure(name: str, command: list[str], lines: int, cwd: Path) -> Run:
     """Wall time, CPU time and peak RSS of a command and every process it waited for."""
     print(f"  running: {name or 'scaling'} ...", file=sys.stderr, flush=True)
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         output = out.read()
+        err.seek(0)
+        errors = err.read()
     # ru_maxrss of a reaped child is the largest of it and its descendants, in KiB on Linux.
-    return Run(name, lines, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(name, lines, wall, cpu, usage.ru_maxrss / 1024, output, errors)
 
 
 def ensure_tools() -> None:
@@ -155,7 +167,14 @@ def main() -> None:
     parser.add_argument(
         "--slow-fraction", type=int, default=8, help="flake8 and fixit: every Nth of those files"
     )
-    parser.add_argument("--skip", default="", help="comma list of: flake8-fixit, scaling")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma list of: flake8-fixit, scaling, many-roots, incremental",
+    )
+    parser.add_argument(
+        "--incremental", default="prefect", help="the corpus package of the incremental runs"
+    )
     args = parser.parse_args()
     ensure_tools()
     corpus = fetch_corpus()
@@ -197,6 +216,10 @@ def report(files: list[Path], lines: dict[Path, int], corpus: Path, work: Path, 
     if "scaling" not in args.skip:
         print_scaling(files, lines, per_file, corpus, cold)
     shutil.rmtree(work / "cache", ignore_errors=True)
+    if "many-roots" not in args.skip:
+        print_many_roots(files, lines, per_file, corpus, work)
+    if "incremental" not in args.skip:
+        print_incremental(corpus / "src" / args.incremental, work)
 
 
 def print_table(runs: list[Run], base: Run) -> None:
@@ -252,6 +275,172 @@ def print_scaling(
             f"{'1/' + str(every) if every > 1 else 'all':>6} {len(subset):6} {count:8} {parse:12.2f} "
             f"{run.cpu:8.2f} {run.cpu / count * 1e5:19.2f} {run.cpu / parse:8.2f} {run.peak_mb:8.0f}"
         )
+
+
+# fastlint check, counting the files it lints (not taken from the cache) and whether libcst was
+# imported; both printed as JSON on stderr at exit.
+PROBE = (
+    "import atexit, json, runpy, sys\n"
+    "from fastlint.run import session\n"
+    "linted = []\n"
+    "original = session.FileLinter.lint_bytes\n"
+    "def spy(self, data, path, shown):\n"
+    "    linted.append(shown)\n"
+    "    return original(self, data, path, shown)\n"
+    "session.FileLinter.lint_bytes = spy\n"
+    "atexit.register(lambda: print(json.dumps({'linted': len(linted),"
+    " 'libcst': 'libcst' in sys.modules}), file=sys.stderr))\n"
+    "sys.argv = ['fastlint', *sys.argv[1:]]\n"
+    "runpy.run_module('fastlint', run_name='__main__')\n"
+)
+
+
+def probe(name: str, targets: list[str], lines: int, cwd: Path, *options: str) -> tuple[Run, dict]:
+    command = [sys.executable, "-c", PROBE, "check", "--isolated", "--exit-zero", "-q"]
+    run = measure(name, [*command, *options, *targets], lines, cwd)
+    return run, json.loads(run.errors.decode().strip().splitlines()[-1])
+
+
+def print_many_roots(
+    files: list[Path], lines: dict[Path, int], per_file: dict[Path, float], corpus: Path, work: Path
+) -> None:
+    """Many package roots: the seven packages, each in a folder of its own (seven roots); and a
+    dozen services side by side, each with its own ``app`` package (a dozen roots, one name)."""
+    src = corpus / "src"
+    packages = sorted(path for path in src.iterdir() if path.is_dir())
+    seven = work / "seven"
+    for package in packages:
+        (seven / package.name).mkdir(parents=True)
+        (seven / package.name / package.name).symlink_to(package)
+    services = work / "services"
+    copied: dict[Path, Path] = {}
+    chosen = set(files)
+    for number, package in enumerate(packages * 2):
+        parts = sorted(path for path in package.iterdir() if path.is_dir())
+        if len(parts) <= number // len(packages):
+            continue
+        part = parts[number // len(packages)]
+        app = services / f"service{number:02}" / "app"
+        for path in sorted(part.rglob("*.py"))[:60]:
+            if path not in chosen:
+                continue
+            target = app / path.relative_to(part)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            copied[target] = path
+        for directory in [app, *(p for p in app.rglob("*") if p.is_dir())]:
+            (directory / "__init__.py").touch()
+    print("\nmany package roots (fastlint --jobs 1 --no-cache, CPU s; floor = bare parse):")
+    print(
+        f"{'layout':44} {'files':>6} {'lines':>8} {'floor CPU s':>12} {'CPU s':>8} {'floor x':>8}"
+    )
+    layouts = [
+        (
+            "7 packages, one root each",
+            seven,
+            [str(seven / p.name / p.name) for p in packages],
+            files,
+        ),
+        (
+            f"{len({p.parts[len(services.parts)] for p in copied})} services, each its own app",
+            services,
+            ["."],
+            list(copied.values()),
+        ),
+    ]
+    for label, cwd, targets, sources in layouts:
+        count = sum(lines[path] for path in sources)
+        parse = sum(per_file[path] for path in sources)
+        run = fastlint(label, targets, count, cwd, "--jobs", "1", "--no-cache")
+        rate = (count / run.cpu) / (count / parse) if run.cpu else 0.0
+        print(f"{label:44} {len(sources):6} {count:8} {parse:12.2f} {run.cpu:8.2f} {rate:8.3f}")
+    print("(goal: floor x >= 0.65)")
+
+
+def _leaf_module(package: Path, texts: dict[Path, str]) -> Path:
+    """A module that no other file of the package names (its name is not imported anywhere)."""
+    for path in sorted(texts, key=lambda path: -len(texts[path])):
+        if path.name == "__init__.py":
+            continue
+        name = path.stem
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        if not any(pattern.search(text) for other, text in texts.items() if other != path):
+            return path
+    return max(texts, key=lambda path: len(texts[path]))
+
+
+def _helper(package: Path, texts: dict[Path, str]) -> tuple[Path, int, int, str] | None:
+    """A module-level sync function called from the most other files, whose first statement
+    is one simple line (to make it block without moving any line): path, line, column, name."""
+    candidates = []
+    for path, text in texts.items():
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if type(node) is not ast.FunctionDef or node.name.startswith("__"):
+                continue
+            first = node.body[0]
+            simple = (ast.Expr, ast.Assign, ast.Return, ast.Pass, ast.AnnAssign, ast.AugAssign)
+            if not isinstance(first, simple) or first.lineno != first.end_lineno:
+                continue
+            if type(first) is ast.Expr and type(first.value) is ast.Constant:
+                continue  # a docstring
+            candidates.append((path, first.lineno, first.col_offset, node.name))
+    if not candidates:
+        return None
+    called = {name: re.compile(rf"(?<!def )\b{re.escape(name)}\(") for _, _, _, name in candidates}
+
+    def callers(candidate: tuple[Path, int, int, str]) -> int:
+        """Other files that import the helper's module (or the name from it) and call it."""
+        path, _, _, name = candidate
+        module = re.compile(rf"\b{re.escape(path.stem)}\b.*\bimport\b|\bimport\b.*\b{path.stem}\b")
+        pattern = called[name]
+        return sum(
+            1
+            for other, text in texts.items()
+            if other != path and pattern.search(text) and module.search(text)
+        )
+
+    return max(candidates, key=callers)
+
+
+def print_incremental(package: Path, work: Path) -> None:
+    """Warm runs on a copy of one package: nothing changed, a comment appended to a leaf module,
+    a helper made to block. Each is timed and counts the files linted again."""
+    tree = work / "incremental" / package.name
+    shutil.copytree(package, tree)
+    texts = {path: path.read_text(errors="replace") for path in sorted(tree.rglob("*.py"))}
+    total = sum(text.count("\n") for text in texts.values())
+    cwd, targets = tree.parent, [package.name]
+    cache = ["--cache-dir", str(work / "incremental-cache"), "--jobs", "1"]
+    print(f"\nincremental ({package.name}: {len(texts)} files, {total} lines; --jobs 1):")
+    rows = []
+    cold, found = probe("cold, filling the cache", targets, total, cwd, *cache)
+    rows.append((cold, found))
+    rows.append(probe("warm, nothing changed", targets, total, cwd, *cache))
+    leaf = _leaf_module(tree, texts)
+    with leaf.open("a") as stream:
+        stream.write("\n# one comment\n")
+    rows.append(probe(f"comment appended to {leaf.relative_to(cwd)}", targets, total, cwd, *cache))
+    helper = _helper(tree, texts)
+    if helper is not None:
+        path, line, column, name = helper
+        lines = texts[path].split("\n")
+        lines[line - 1] = (
+            lines[line - 1][:column] + "_bench_time.sleep(0); " + lines[line - 1][column:]
+        )
+        path.write_text("\n".join(lines) + "\nimport time as _bench_time\n")
+        label = f"{name}() blocks ({path.relative_to(cwd)})"
+        rows.append(probe(label, targets, total, cwd, *cache))
+    print(f"{'run':64} {'wall s':>8} {'CPU s':>8} {'/ cold':>7} {'linted':>7} {'libcst':>7}")
+    for run, counts in rows:
+        print(
+            f"{run.name[:64]:64} {run.wall:8.2f} {run.cpu:8.2f} {run.cpu / cold.cpu:7.3f} "
+            f"{counts['linted']:7} {'yes' if counts['libcst'] else 'no':>7}"
+        )
+    print("(goals: a comment re-runs in <= 0.05 of cold; nothing changed imports no libcst)")
 
 
 if __name__ == "__main__":

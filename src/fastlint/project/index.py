@@ -81,6 +81,7 @@ class ProjectIndex:
         self.store: FactsStore | None = None  # facts cached by content, across runs
         self._recording: set[Touch] | None = None
         self._recorded_functions: set[str] = set()  # whose closure is in the recording
+        self._own: str | None = None  # the module the file being linted provided, if any
         self.add_files(paths)
 
     # -- files ------------------------------------------------------------------------------
@@ -117,6 +118,8 @@ class ProjectIndex:
         again). A file whose text changed since it was read replaces its old facts."""
         name = self.module_name_of(path)
         digest = _text_digest(text)
+        if self._recording is not None and (name, "", "") not in self._recording:
+            self._own = name  # read from here on from the file's own text: its content is known
         if self._digests.get(name) == digest and (name in self._modules or name in self._given):
             return
         self._digests[name] = digest
@@ -287,12 +290,15 @@ class ProjectIndex:
         """Record what the index is asked from now on (the lint of one file)."""
         self._recording = set()
         self._recorded_functions = set()
+        self._own = None
 
     def stop_recording(self) -> Dependencies:
         """What was read since ``start_recording``, for a results cache."""
         touched, self._recording = self._recording or set(), None
         found: Dependencies = {}
         for name, table, key in sorted(touched):
+            if name == self._own:
+                continue  # the file's own text, provided by the linter: part of the cache key
             entry = found.get(name)
             if entry is None:
                 path, digest = self._source(name)
@@ -315,7 +321,11 @@ class ProjectIndex:
         return self._recording is not None
 
     def _source(self, name: str) -> tuple[str | None, str | None]:
-        """Where module ``name`` is and the digest of its text (None, None when not found)."""
+        """Where module ``name`` is and the digest of its text (None, None when not found):
+        of the text read, when it was read (two linted files may share a module name)."""
+        facts = self._modules.get(name)
+        if facts is not None and self._digests.get(name) is not None:
+            return facts.path, self._digests[name]
         path = self.finder.find(name)
         if path is None:
             return None, None
