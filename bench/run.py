@@ -369,41 +369,38 @@ def _leaf_module(package: Path, texts: dict[Path, str]) -> Path:
     return max(texts, key=lambda path: len(texts[path]))
 
 
-def _helper(package: Path, texts: dict[Path, str]) -> tuple[Path, int, int, str] | None:
-    """A module-level sync function called from the most other files, whose first statement
-    is one simple line (to make it block without moving any line): path, line, column, name."""
-    candidates = []
-    for path, text in texts.items():
+def _helper(texts: dict[Path, str], cache: Path) -> tuple[Path, int, int, str] | None:
+    """The module-level sync function that the most files' lints read (from the cache's
+    dependencies: FST102 follows calls of ``async def``s into it, directly or through a chain),
+    whose first statement is one simple line, to make it block without moving any line: path,
+    line, column, name."""
+    readers: dict[tuple[str, str], int] = {}
+    for results in cache.glob("results-*.json"):
+        for entry in json.loads(results.read_bytes())["files"].values():
+            for _module, (path, _, items) in (entry[2] if len(entry) > 2 else {}).items():
+                for table, key, _ in items:
+                    if table == "functions" and path is not None:
+                        readers[(path, key)] = readers.get((path, key), 0) + 1
+    best = None
+    for (path, name), _count in sorted(readers.items(), key=lambda item: -item[1]):
+        text = texts.get(Path(path))
+        if text is None or "." in name:
+            continue
         try:
             tree = ast.parse(text)
         except SyntaxError:
             continue
         for node in tree.body:
-            if type(node) is not ast.FunctionDef or node.name.startswith("__"):
+            if type(node) is not ast.FunctionDef or node.name != name:
                 continue
             first = node.body[0]
             simple = (ast.Expr, ast.Assign, ast.Return, ast.Pass, ast.AnnAssign, ast.AugAssign)
-            if not isinstance(first, simple) or first.lineno != first.end_lineno:
-                continue
-            if type(first) is ast.Expr and type(first.value) is ast.Constant:
-                continue  # a docstring
-            candidates.append((path, first.lineno, first.col_offset, node.name))
-    if not candidates:
-        return None
-    called = {name: re.compile(rf"(?<!def )\b{re.escape(name)}\(") for _, _, _, name in candidates}
-
-    def callers(candidate: tuple[Path, int, int, str]) -> int:
-        """Other files that import the helper's module (or the name from it) and call it."""
-        path, _, _, name = candidate
-        module = re.compile(rf"\b{re.escape(path.stem)}\b.*\bimport\b|\bimport\b.*\b{path.stem}\b")
-        pattern = called[name]
-        return sum(
-            1
-            for other, text in texts.items()
-            if other != path and pattern.search(text) and module.search(text)
-        )
-
-    return max(candidates, key=callers)
+            docstring = type(first) is ast.Expr and type(first.value) is ast.Constant
+            if isinstance(first, simple) and first.lineno == first.end_lineno and not docstring:
+                best = (Path(path), first.lineno, first.col_offset, name)
+        if best is not None:
+            return best
+    return None
 
 
 def print_incremental(package: Path, work: Path) -> None:
@@ -424,7 +421,7 @@ def print_incremental(package: Path, work: Path) -> None:
     with leaf.open("a") as stream:
         stream.write("\n# one comment\n")
     rows.append(probe(f"comment appended to {leaf.relative_to(cwd)}", targets, total, cwd, *cache))
-    helper = _helper(tree, texts)
+    helper = _helper(texts, work / "incremental-cache")
     if helper is not None:
         path, line, column, name = helper
         lines = texts[path].split("\n")
