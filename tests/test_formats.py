@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sarif_pydantic import Sarif
 
-from fastlint.engine.diagnostic import Diagnostic
 from fastlint.config.settings import load_settings
+from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.edits import Edit, TextFix
 from fastlint.engine.rule import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Rule
 from fastlint.frontends.cli import cli

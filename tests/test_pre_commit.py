@@ -50,7 +50,18 @@ def new_repo(path: Path) -> Path:
 
 
 def test_the_hook_definition() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook, fix_hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert fix_hook["id"] == "fastlint-fix"
+    assert fix_hook["entry"] == "fastlint check --force-exclude --fix"  # as ruff-pre-commit
+    assert {
+        key: value
+        for key, value in fix_hook.items()
+        if key not in ("id", "name", "entry", "description")
+    } == {
+        key: value
+        for key, value in hook.items()
+        if key not in ("id", "name", "entry", "description")
+    }
     assert hook["id"] == "fastlint"
     assert hook["entry"] == "fastlint check --force-exclude"
     assert hook["language"] == "python"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,7 +14,10 @@ from click.core import ParameterSource
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.engine.diagnostic import Diagnostic
+from fastlint.engine.source import decode
 from fastlint.frontends.baseline import load_baseline
+from fastlint.frontends.fixing import FixOptions, apply_to_stdin
+from fastlint.frontends.fixing import apply as apply_fixes
 from fastlint.frontends.formats import FORMATS, SourceLines
 from fastlint.frontends.progress import Progress
 from fastlint.frontends.reporting import ReportOptions, report
@@ -201,6 +205,17 @@ def cli() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Keep the results cache here (default: .fastlint_cache in the project root).",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="Apply the unsafe fixes too (with --fix or --diff)."
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff and change nothing; exit 1 if there are any.",
+)
+@click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing; exit 0.")
+@click.option("--show-fixes", is_flag=True, help="List the fixes applied (or applicable).")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -222,14 +237,21 @@ def check(
     no_cache: bool,
     no_respect_gitignore: bool,
     cache_dir: Path | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    fix_only: bool,
+    show_fixes: bool,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory; `-`: stdin)."""
     options = ReportOptions(
         output_format, output_file, statistics, quiet, exit_zero, add_noqa, baseline, write_baseline
     )
+    fixes = FixOptions(fix, unsafe_fixes, diff, fix_only, show_fixes)
     try:
         stdin = _reads_stdin(paths, stdin_filename)
         _check_combinations(options, stdin=stdin)
+        fixes.check(add_noqa=add_noqa, write_baseline=bool(write_baseline), statistics=statistics)
         settings = _settings(
             config_path,
             isolated,
@@ -249,11 +271,11 @@ def check(
         return
     sources = None
     if stdin:
-        diagnostics, files, sources = _lint_stdin(settings, stdin_filename, force_exclude)
+        diagnostics, files, sources = _lint_stdin(settings, stdin_filename, force_exclude, fixes)
     else:
         cache = None if no_cache else Cache(cache_dir or default_cache_dir(settings), settings)
-        jobs = jobs or cpu_count()
-        diagnostics = sorted(_run(files, settings, quiet=quiet, jobs=jobs, cache=cache))
+        found = sorted(_run(files, settings, quiet=quiet, jobs=jobs or cpu_count(), cache=cache))
+        diagnostics, options = _fix(files, found, settings, fixes, options)
     try:
         status = report(diagnostics, files, options, sources)
     except ConfigError as error:
@@ -262,9 +284,51 @@ def check(
     sys.exit(status)
 
 
+def _fix(
+    files: list[Path],
+    diagnostics: list[Diagnostic],
+    settings: Settings,
+    fixes: FixOptions,
+    options: ReportOptions,
+) -> tuple[list[Diagnostic], ReportOptions]:
+    """Apply the fixes (``--fix``...): the diagnostics left, and the report options that say how
+    many were fixed. ``--diff`` and ``--fix-only`` end the run here."""
+    if not fixes.active and not fixes.show_fixes:
+        return diagnostics, options
+    done = apply_fixes(files, diagnostics, settings, fixes, quiet=options.quiet)
+    if done.status is not None:
+        sys.exit(done.status)
+    options = replace(options, fixed=done.fixed, unsafe_fixes=fixes.unsafe_fixes)
+    return sorted(done.diagnostics), options
+
+
+def _fix_stdin(
+    settings: Settings, stdin_filename: Path | None, force_exclude: bool, fixes: FixOptions
+) -> int:
+    """``--fix -``: the fixed source on stdout (``--diff``: the diff)."""
+    data = read_stdin(settings.max_file_size)
+    piped = lint_stdin(data, settings, stdin_filename, force_exclude=force_exclude)
+    if piped.note or not piped.files:  # too big, or excluded: passed through unchanged
+        if piped.note:
+            _warn(f"{piped.files[0]}: {piped.note}")
+        if not fixes.diff:
+            click.get_binary_stream("stdout").write(data)
+        return 0
+    try:
+        text, _ = decode(data)
+    except (UnicodeDecodeError, LookupError, SyntaxError, ValueError):
+        click.get_binary_stream("stdout").write(data)
+        return 1
+    path = stdin_filename if stdin_filename is not None else STDIN
+    shown = str(piped.files[0])
+    return apply_to_stdin(text, piped.diagnostics, settings, path, shown, fixes).status or 0
+
+
 def _lint_stdin(
-    settings: Settings, stdin_filename: Path | None, force_exclude: bool
+    settings: Settings, stdin_filename: Path | None, force_exclude: bool, fixes: FixOptions
 ) -> tuple[list[Diagnostic], list[Path], SourceLines]:
+    if fixes.active:  # the fixed source (or the diff) is the output
+        sys.exit(_fix_stdin(settings, stdin_filename, force_exclude, fixes))
     data = read_stdin(settings.max_file_size)
     piped = lint_stdin(data, settings, stdin_filename, force_exclude=force_exclude)
     if piped.note:
@@ -325,6 +389,22 @@ def show_rule(code: str) -> None:
         _fail(f"unknown rule `{code}` (see `fastlint rules`)")
         return
     click.echo(rule_page(rule), nl=False)
+
+
+@cli.command(name="lsp")
+@click.option(
+    "--tcp",
+    metavar="HOST:PORT",
+    help="Listen on this address instead of stdio (to debug the server with an editor).",
+)
+def lsp(tcp: str | None) -> None:
+    """Run the language server (stdio; see docs/editors.md)."""
+    if tcp is not None and not tcp.rpartition(":")[2].isdigit():
+        _fail(f"--tcp takes HOST:PORT, not {tcp!r}")
+        return
+    from fastlint.frontends.lsp import serve  # pygls: only for this command
+
+    serve(tcp)
 
 
 def main() -> None:

@@ -9,14 +9,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from fastlint.config.settings import ConfigError, Settings
 from fastlint.engine.diagnostic import Diagnostic
-from fastlint.run.fixing import FileFix, FixedText, fix_files, fix_text
 from fastlint.run.runner import display_path
-from fastlint.run.session import LintRun
+
+if TYPE_CHECKING:  # libcst and the rules: imported only when fixes are applied
+    from fastlint.run.fixing import FileFix
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,15 @@ def _enumerate(counts: dict[str, Counter[str]], title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _show_applicable(diagnostics: Sequence[Diagnostic], unsafe: bool) -> None:
+    """``--show-fixes`` without ``--fix``: what ``--fix`` would fix."""
+    counts: dict[str, Counter[str]] = {}
+    for d in diagnostics:
+        if d.fix is not None and d.fix.applies(unsafe):
+            counts.setdefault(d.path, Counter())[d.code] += 1
+    click.echo(_enumerate(counts, "Would fix (with `--fix`)"), nl=False, err=True)
+
+
 def apply(
     files: Sequence[Path],
     diagnostics: list[Diagnostic],
@@ -102,12 +113,10 @@ def apply(
     shown = [display_path(path) for path in files]
     if not options.active:
         if options.show_fixes:
-            counts: dict[str, Counter[str]] = {}
-            for d in diagnostics:
-                if d.fix is not None and d.fix.applies(options.unsafe_fixes):
-                    counts.setdefault(d.path, Counter())[d.code] += 1
-            click.echo(_enumerate(counts, "Would fix (with `--fix`)"), nl=False, err=True)
+            _show_applicable(diagnostics, options.unsafe_fixes)
         return FixReport(diagnostics, 0)
+    from fastlint.run.fixing import fix_files
+
     run = fix_files(
         files,
         shown,
@@ -145,8 +154,11 @@ def apply_to_stdin(
 ) -> FixReport:
     """``--fix -``: the fixed source goes to stdout (``--diff``: the diff), as ruff does; the
     remaining diagnostics are not reported, the exit status says whether any are left."""
+    from fastlint.run.fixing import FileFix, fix_text
+    from fastlint.run.session import LintRun
+
     linter = LintRun(settings, [path]).linter.linter_for(path)
-    result: FixedText = fix_text(
+    result = fix_text(
         data_text,
         diagnostics,
         lambda text: linter.lint_text(text, shown),

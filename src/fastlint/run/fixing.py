@@ -184,23 +184,29 @@ def write_fixed(path: Path, original: bytes, text: str, encoding: str) -> str:
     try:
         if target.read_bytes() != original:
             return "it changed on disk while it was being fixed"
-        mode = stat.S_IMODE(target.stat().st_mode)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, mode)
-            if target.read_bytes() != original:  # checked again, just before the rename
-                raise _Changed
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _replace(target, original, data)
     except _Changed:
         return "it changed on disk while it was being fixed"
     except OSError as error:
         return f"cannot write it: {error.strerror or error}"
     return ""
+
+
+def _replace(target: Path, original: bytes, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``target`` (with its mode), then rename it over
+    ``target``, unless ``target`` no longer holds ``original``."""
+    mode = stat.S_IMODE(target.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        if target.read_bytes() != original:  # checked again, just before the rename
+            raise _Changed
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 class _Changed(Exception):
