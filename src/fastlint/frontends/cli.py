@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 from click.core import ParameterSource
@@ -250,8 +251,7 @@ def check(
     fixes = FixOptions(fix, unsafe_fixes, diff, fix_only, show_fixes)
     try:
         stdin = _reads_stdin(paths, stdin_filename)
-        _check_combinations(options, stdin=stdin)
-        fixes.check(add_noqa=add_noqa, write_baseline=bool(write_baseline), statistics=statistics)
+        _validate(options, fixes, stdin)
         settings = _settings(
             config_path,
             isolated,
@@ -263,8 +263,6 @@ def check(
             catalog=not no_cache and not stdin,
             respect_gitignore=False if no_respect_gitignore else None,
         )
-        if baseline is not None:
-            load_baseline(baseline)  # missing or malformed: fail before linting
         files = [] if stdin else _discover(paths, settings, force_exclude)
     except ConfigError as error:
         _fail(str(error))
@@ -276,6 +274,29 @@ def check(
         cache = None if no_cache else Cache(cache_dir or default_cache_dir(settings), settings)
         found = sorted(_run(files, settings, quiet=quiet, jobs=jobs or cpu_count(), cache=cache))
         diagnostics, options = _fix(files, found, settings, fixes, options)
+    _report(diagnostics, files, options, sources)
+
+
+def _validate(options: ReportOptions, fixes: FixOptions, stdin: bool) -> None:
+    """Option combinations that are usage errors, and a baseline that cannot be read (before
+    anything is linted)."""
+    _check_combinations(options, stdin=stdin)
+    fixes.check(
+        add_noqa=options.add_noqa,
+        write_baseline=options.write_baseline is not None,
+        statistics=options.statistics,
+    )
+    if options.baseline is not None:
+        load_baseline(options.baseline)  # missing or malformed: fail before linting
+
+
+def _report(
+    diagnostics: list[Diagnostic],
+    files: list[Path],
+    options: ReportOptions,
+    sources: Any,
+) -> None:
+    """Print the report and exit with its status (a late configuration error exits 2)."""
     try:
         status = report(diagnostics, files, options, sources)
     except ConfigError as error:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -127,6 +127,11 @@ def apply(
     )
     for warning in run.warnings:
         click.echo(f"fastlint: warning: {warning}", err=True)
+    return _after(run, options, quiet)
+
+
+def _after(run: Any, options: FixOptions, quiet: bool) -> FixReport:
+    """What ``--diff``, ``--show-fixes`` and ``--fix-only`` print once the fixes are made."""
     changed = [item for item in run.files if item.changed]
     if options.diff:
         for item in changed:
