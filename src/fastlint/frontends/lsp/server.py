@@ -33,6 +33,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from fastlint import __version__
 from fastlint.engine.diagnostic import Diagnostic, Related
+from fastlint.engine.edits import apply_fixes
 from fastlint.frontends.add_noqa import UNSUPPRESSIBLE, noqa_text
 from fastlint.frontends.lsp import convert
 from fastlint.frontends.lsp.convert import Lines
@@ -42,15 +43,6 @@ DEBOUNCE = 0.3  # seconds without a change before the unsaved text is linted
 FIX_ALL = "source.fixAll.fastlint"
 CONFIG_FILES = frozenset({"pyproject.toml"})
 _log = logging.getLogger(__name__)
-
-
-def _apply_fixes() -> Callable[..., tuple[str, list[int]]]:
-    """The engine's ``apply_fixes`` (the code ``--fix`` applies fixes with)."""
-    try:
-        from fastlint.engine.edits import apply_fixes  # type: ignore[import-not-found]
-    except ImportError:
-        from fastlint.engine.fix import apply_fixes  # type: ignore[no-redef]
-    return apply_fixes
 
 
 @dataclass(frozen=True)
@@ -200,7 +192,7 @@ class FastlintServer(LanguageServer):
         safe = [d for d in published.found if d.fix is not None and d.fix.applicability == SAFE]
         if safe and _wanted(FIX_ALL, params.context.only):
             text = published.text
-            fixed = await self.on_lint_thread(self.state.fix_all, path, text, _apply_fixes())
+            fixed = await self.on_lint_thread(self.state.fix_all, path, text, apply_fixes)
             if fixed != text:
                 edit = convert.whole_text(text, fixed, lines)
                 title = "fastlint: fix all auto-fixable problems"
