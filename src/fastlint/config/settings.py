@@ -159,23 +159,18 @@ def _type_name(kind: type | None) -> str | None:
     return None
 
 
-def save_rule_catalog(directory: Path) -> None:
-    """Save the rule catalog in ``directory`` for the next runs (when this process took it from
-    the rules, and it can be written as JSON as it is)."""
-    if _catalog is None or not _catalog_from_rules:
-        return
-    path = _catalog_file(directory)
-    if path.exists():
-        return
+def _catalog_json() -> dict[str, Any] | None:
+    """The catalog as JSON, or None when an option cannot be written as it is."""
+    assert _catalog is not None
     rules = {}
     for code, info in _catalog.items():
         options = []
         for option in info.options:
             kind, item = _type_name(option.type), _type_name(option.item_type)
             if kind is None or (option.item_type is not None and item is None):
-                return  # not expressible: every run imports the rules
+                return None
             if json.loads(json.dumps(option.default)) != option.default:
-                return
+                return None
             options.append(
                 {
                     "name": option.name,
@@ -190,10 +185,22 @@ def save_rule_catalog(directory: Path) -> None:
             "needs_project": info.needs_project,
             "options": options,
         }
+    return {"rules": rules}
+
+
+def save_rule_catalog(directory: Path) -> None:
+    """Save the rule catalog in ``directory`` for the next runs (when this process took it from
+    the rules, and it can be written as JSON as it is: else every run imports the rules)."""
+    if _catalog is None or not _catalog_from_rules:
+        return
+    path = _catalog_file(directory)
+    data = None if path.exists() else _catalog_json()
+    if data is None:
+        return
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump({"rules": rules}, stream)
+            json.dump(data, stream)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

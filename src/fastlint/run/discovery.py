@@ -184,21 +184,24 @@ def _walk(
             except OSError:
                 is_directory = False
             if is_directory:
-                if (
-                    not entry.is_symlink()
-                    and not settings.is_excluded(path, top)
-                    and not (ignores is not None and ignores.ignored(path, True))
-                ):
+                if not entry.is_symlink() and not _left_out(path, top, settings, ignores, True):
                     subdirectories.append(path)
                 continue
-            if (
-                entry.name.endswith(SOURCE_SUFFIXES)
-                and not settings.is_excluded(path, top)
-                and not (ignores is not None and ignores.ignored(path, False))
+            if entry.name.endswith(SOURCE_SUFFIXES) and not _left_out(
+                path, top, settings, ignores, False
             ):
                 if _regular_or_skip(entry, path, skip):
                     yield path
         pending.extend(reversed(subdirectories))
+
+
+def _left_out(
+    path: Path, top: Path, settings: Settings, ignores: _GitIgnores | None, directory: bool
+) -> bool:
+    """Excluded by the settings, or ignored by a ``.gitignore``."""
+    if settings.is_excluded(path, top):
+        return True
+    return ignores is not None and ignores.ignored(path, directory)
 
 
 def _regular_or_skip(entry: os.DirEntry[str], path: Path, skip: _Skips) -> bool:
