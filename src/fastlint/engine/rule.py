@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import libcst as cst
-
 if TYPE_CHECKING:
+    import libcst as cst  # annotations only: configuration reads Option without libcst
+
     from fastlint.engine.context import Context
     from fastlint.engine.diagnostic import Related
     from fastlint.engine.fix import Fix
