@@ -5,10 +5,18 @@ an optional ``extra`` component), mapping each file's absolute path to its conte
 diagnostics. The displayed path is not stored: it depends on the current directory and is
 re-attached on a hit.
 
-Rules that read other files (a cross-file project index) make what they read part of the key:
-``Cache(..., extra=...)`` or ``cache.extend_key(...)`` before the first lookup. ``lint_files``
-adds the project index's digest when a rule ``needs_project``, so editing a helper in another
-module re-lints the files whose findings may depend on it.
+Rules that read other files (the project index) do not put the whole project in the key: each
+file's entry also keeps what its lint read of the index (``Dependencies``: the modules looked up,
+where they were, the digest of their text, and a digest of each fact read). ``lint_files``
+reuses an entry when the file's content is the same and every module it read is unchanged, or
+changed without changing what was read; so an edit re-lints the edited file and the files whose
+findings may depend on what changed, not the whole project. ``Cache(..., extra=...)`` or
+``cache.extend_key(...)`` still add a component to the key.
+
+The facts of the modules the index reads are kept beside the results (``facts/``, one pickle
+per module text, ``fastlint.project.index.FactsStore``), so a run parses with ``ast`` only the
+modules that changed. Keys are content hashes: a fresh checkout of the same code (a CI run with
+the directory restored) hits.
 
 A missing, corrupt or truncated cache file is treated as empty and rewritten: the cache can only
 ever cost a re-lint, never a crash. Writes go to a temporary file renamed over the old one, so a
@@ -26,16 +34,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from libcst import _version as libcst_version
-
 from fastlint import __version__
-from fastlint.config.settings import Settings
+from fastlint.config.settings import CACHE_DIR_NAME, Settings, save_rule_catalog
+from fastlint.config.stamp import code_stamp
 from fastlint.engine.diagnostic import Diagnostic, Related
 from fastlint.engine.edits import TextFix
+from fastlint.project.index import Dependencies, FactsStore
 
-CACHE_DIR_NAME = ".fastlint_cache"
-_FORMAT = 1
+__all__ = ["CACHE_DIR_NAME", "Cache", "cache_key", "content_hash", "default_cache_dir"]
+_FORMAT = 2  # 2: entries keep their dependencies on the project index
 _KEEP = 8  # result files kept per cache directory (one per recent settings key)
+_FACTS_PER_FILE = 4  # facts kept per cached file before the oldest are removed
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by fastlint.\n"
@@ -54,21 +63,24 @@ def default_cache_dir(settings: Settings) -> Path:
 
 
 @functools.lru_cache(maxsize=1)
+def _libcst_version() -> str:
+    """libcst's version, read from its metadata (importing libcst costs a quarter second)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("libcst")
+    except metadata.PackageNotFoundError:  # pragma: no cover - libcst is a dependency
+        return "unknown"
+
+
 def _code_stamp() -> str:
-    """Sizes and times of fastlint's own modules: an edited rule (a development install, or a
-    patched release) must not serve results computed by the old code."""
-    package = Path(__file__).resolve().parent.parent
-    stamps = []
-    for path in sorted(package.rglob("*.py")):
-        stat = path.stat()
-        stamps.append(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16]
+    return code_stamp()
 
 
 def cache_key(settings: Settings, extra: str = "") -> str:
     # The Python version too: CPython's own parser words the syntax errors (FST000).
     python = ".".join(map(str, sys.version_info[:2]))
-    parts = [str(_FORMAT), __version__, _code_stamp(), libcst_version.__version__, python]
+    parts = [str(_FORMAT), __version__, _code_stamp(), _libcst_version(), python]
     parts += [settings.fingerprint(), extra]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
@@ -82,6 +94,7 @@ class Cache:
         self._extra = extra
         self._loaded: dict[str, Any] | None = None  # read on first use, after extend_key
         self._changed = False
+        self._store: FactsStore | None = None
 
     @property
     def key(self) -> str:
@@ -105,21 +118,57 @@ class Cache:
         return self._loaded
 
     def get(self, path: Path, digest: str, shown: str) -> list[Diagnostic] | None:
-        """The diagnostics of ``path`` when its content hash matches, else None."""
+        """The diagnostics of ``path`` when its content hash matches, else None (whatever its
+        dependencies: ``lookup`` gives them)."""
+        found = self.lookup(path, digest, shown)
+        return found[0] if found is not None else None
+
+    def lookup(
+        self, path: Path, digest: str, shown: str
+    ) -> tuple[list[Diagnostic], Dependencies | None] | None:
+        """The diagnostics of ``path`` when its content hash matches, and what its lint read
+        of the project index (None without one); None when there is no such entry."""
         entry = self._entries.get(os.path.abspath(path))
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
+        if not isinstance(entry, list) or len(entry) not in (2, 3) or entry[0] != digest:
             return None
         stored = entry[1]
         if not isinstance(stored, list) or not all(map(_well_formed, stored)):
             return None  # a damaged entry: lint the file again
-        return [_diagnostic(shown, fields) for fields in stored]
+        dependencies = entry[2] if len(entry) == 3 else None
+        if dependencies is not None and not isinstance(dependencies, dict):
+            return None
+        return [_diagnostic(shown, fields) for fields in stored], dependencies
 
-    def put(self, path: Path, digest: str, diagnostics: list[Diagnostic]) -> None:
+    def put(
+        self,
+        path: Path,
+        digest: str,
+        diagnostics: list[Diagnostic],
+        dependencies: Dependencies | None = None,
+    ) -> None:
         if any(found.code in _NOT_CACHED for found in diagnostics):
             return
         fields = [_fields(d) for d in diagnostics]
-        self._entries[os.path.abspath(path)] = [digest, fields]
+        entry: list[Any] = [digest, fields]
+        if dependencies:
+            entry.append(dependencies)
+        self._entries[os.path.abspath(path)] = entry
         self._changed = True
+
+    def update_dependencies(self, path: Path, dependencies: Dependencies) -> None:
+        """Dependencies found still valid, brought up to date (``ProjectIndex.still_valid``)."""
+        entry = self._entries.get(os.path.abspath(path))
+        if isinstance(entry, list) and len(entry) == 3:
+            entry[2] = dependencies
+            self._changed = True
+
+    def facts_store(self) -> FactsStore:
+        """Where the project index keeps module facts across runs (one per cache directory)."""
+        if self._store is None:
+            python = ".".join(map(str, sys.version_info[:2]))
+            salt = f"{_FORMAT}\0{__version__}\0{_code_stamp()}\0{python}"
+            self._store = FactsStore(self.directory / "facts", salt)
+        return self._store
 
     def save(self) -> None:
         """Write the results if anything changed; a cache that cannot be written is skipped."""
@@ -130,6 +179,9 @@ class Cache:
             data = {"format": _FORMAT, "key": self.key, "files": self._entries}
             _write_text_atomically(self.path, json.dumps(data, separators=(",", ":")))
             _prune(self.directory, self.path)
+            save_rule_catalog(self.directory)
+            if self._store is not None:
+                self._store.prune(keep=_FACTS_PER_FILE * len(self._entries) + 1000)
         except OSError:
             return
         self._changed = False

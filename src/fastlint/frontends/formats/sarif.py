@@ -13,7 +13,6 @@ from fastlint import __version__
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.rule import Rule
 from fastlint.frontends.formats.common import OutputContext, category_of, fingerprints, posix
-from fastlint.rules import ALL_RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/fastlint/fastlint"
@@ -132,6 +131,8 @@ def _add_chain(result: dict[str, Any], d: Diagnostic) -> None:
 def format_sarif(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
     """One run with the full rule table (each with ``helpUri``), character columns
     (``unicodeCodePoints``) and ``partialFingerprints`` that survive lines moving."""
+    from fastlint.rules import ALL_RULES  # libcst: only when SARIF is written
+
     context = context or OutputContext()
     index = {rule.code: position for position, rule in enumerate(ALL_RULES)}
     marks = fingerprints(diagnostics, context.sources)
