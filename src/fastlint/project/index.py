@@ -189,9 +189,11 @@ class ProjectIndex:
 
     # -- names --------------------------------------------------------------------------------
 
-    def definition(self, qualified: str) -> tuple[ModuleFacts, str] | None:
-        """The module that defines what a qualified name stands for, and the name there,
-        following re-exports (``from .profile import load`` in a package's ``__init__``)."""
+    def _follow(self, qualified: str) -> tuple[ModuleFacts, str] | str | None:
+        """Where a qualified name leads, following re-exports: the first-party module that
+        defines it and the name there, or the name outside the project that a first-party
+        module re-exports (``from fastapi import APIRouter`` in ``app/utils.py``), or None."""
+        outside = None
         for _ in range(_MAX_ALIAS_HOPS):
             parts = qualified.split(".")
             for cut in range(len(parts) - 1, 0, -1):
@@ -199,13 +201,19 @@ class ProjectIndex:
                 if facts is not None:
                     break
             else:
-                return None
+                return outside
             head = parts[cut]
             self._touch(facts, "exports", head)
             if head not in facts.exports:
                 return facts, ".".join(parts[cut:])
-            qualified = ".".join([facts.exports[head], *parts[cut + 1 :]])
+            qualified = outside = ".".join([facts.exports[head], *parts[cut + 1 :]])
         return None
+
+    def definition(self, qualified: str) -> tuple[ModuleFacts, str] | None:
+        """The module that defines what a qualified name stands for, and the name there,
+        following re-exports (``from .profile import load`` in a package's ``__init__``)."""
+        found = self._follow(qualified)
+        return found if isinstance(found, tuple) else None
 
     def function(self, qualified: str) -> Function | None:
         """The first-party sync function a qualified name stands for (``Repo(...)`` stands for
@@ -222,58 +230,35 @@ class ProjectIndex:
         function = facts.functions.get(local)
         return Function(qualified, facts, function) if function is not None else None
 
-    def _kind(self, qualified: str, table: str) -> str | None:
-        found = self.definition(qualified)
+    def value_kind(self, qualified: str) -> str | None:
+        """The kind of a first-party module-level name: ``db.SessionLocal`` -> async_sessionmaker
+        for ``SessionLocal = async_sessionmaker(engine)``; a re-exported library class or
+        constructor is the library's (``from fastapi import APIRouter`` in ``app/utils.py``)."""
+        found = self._follow(qualified)
+        if isinstance(found, str):
+            made = kinds.constructor_kind(found)
+            return kinds.function_returning(made) if made is not None else None
+        return self._from_table(found, "values")
+
+    def alias_kind(self, qualified: str) -> str | None:
+        """The kind a first-party type alias stands for: ``db.SessionDep`` -> AsyncSession for
+        ``SessionDep = Annotated[AsyncSession, Depends(get_session)]``; a re-exported library
+        type is the library's."""
+        found = self._follow(qualified)
+        if isinstance(found, str):
+            return kinds.type_kind(found)
+        return self._from_table(found, "aliases")
+
+    def _from_table(self, found: tuple[ModuleFacts, str] | None, table: str) -> str | None:
         if found is None:
             return None
         facts, local = found
         self._touch(facts, table, local)
         return getattr(facts, table).get(local)
 
-    def reexported(self, qualified: str) -> str | None:
-        """What a first-party module re-exports from outside the project, by its own name:
-        ``app.utils.APIRouter`` -> ``fastapi.APIRouter`` for ``from fastapi import APIRouter``
-        in ``app/utils.py``; None when ``qualified`` is not such a re-export."""
-        final = None
-        for _ in range(_MAX_ALIAS_HOPS):
-            parts = qualified.split(".")
-            for cut in range(len(parts) - 1, 0, -1):
-                facts = self.module(".".join(parts[:cut]))
-                if facts is not None:
-                    break
-            else:
-                return final
-            self._touch(facts, "exports", parts[cut])
-            exported = facts.exports.get(parts[cut])
-            if exported is None:
-                return None
-            qualified = final = ".".join([exported, *parts[cut + 1 :]])
-        return None
-
-    def value_kind(self, qualified: str) -> str | None:
-        """The kind of a first-party module-level name: ``db.SessionLocal`` -> async_sessionmaker
-        for ``SessionLocal = async_sessionmaker(engine)``; a re-exported library class or
-        constructor is the library's (``from fastapi import APIRouter`` in ``app/utils.py``)."""
-        found = self._kind(qualified, "values")
-        if found is None:
-            final = self.reexported(qualified)
-            made = kinds.constructor_kind(final) if final is not None else None
-            found = kinds.function_returning(made) if made is not None else None
-        return found
-
-    def alias_kind(self, qualified: str) -> str | None:
-        """The kind a first-party type alias stands for: ``db.SessionDep`` -> AsyncSession for
-        ``SessionDep = Annotated[AsyncSession, Depends(get_session)]``; a re-exported library
-        type is the library's."""
-        found = self._kind(qualified, "aliases")
-        if found is None:
-            final = self.reexported(qualified)
-            found = kinds.type_kind(final) if final is not None else None
-        return found
-
     def provided_kind(self, qualified: str) -> str | None:
         """The kind a first-party dependency function returns or yields (``-> Iterator[T]``)."""
-        return self._kind(qualified, "provides")
+        return self._from_table(self.definition(qualified), "provides")
 
     def analysis(self, policy: BlockingPolicy | None = None) -> BlockingAnalysis:
         """The blocking answers for one blocking policy (cached); the built-in table by default."""
