@@ -37,6 +37,7 @@ class Context(ScopeTracker):
         self.text = text
         self.module = module
         self.options = options
+        self.target_version: tuple[int, int] = (3, 10)  # set by the linter from the settings
         self.imports = ImportTable(module)
         self.values = CstValues(self.imports, module, package=path.endswith("__init__.py"))
         self.fastapi = FastAPIModel(self.imports, self.values)

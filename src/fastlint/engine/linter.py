@@ -57,8 +57,13 @@ class Linter:
         rules: Sequence[type[Rule]],
         options: dict[str, Any] | None = None,
         project: ProjectIndex | None = None,
+        *,
+        target_version: str = "py310",
     ) -> None:
         self.rules = tuple(rules)
+        # The oldest Python the linted code must run on (``py39``): which syntax a rule may
+        # suggest (``list[int]`` from 3.9, ``X | None`` from 3.10).
+        self.target_version = (3, int(target_version[3:]))
         self.project = project  # the run's project index, from the caller
         self._needs_project = any(rule.needs_project for rule in self.rules)
         if self._needs_project and project is None:
@@ -96,6 +101,7 @@ class Linter:
             return self._syntax_error(path, 1, 1, f"cannot parse the file: {_one_line(str(error))}")
         active = [rule for rule in self.rules if _may_match(rule, text)]
         ctx = Context(path, text, module, self.options)
+        ctx.target_version = self.target_version
         if self._needs_project:
             ctx.project = self.project
         with _deep_recursion():
@@ -127,8 +133,8 @@ class Linter:
             return call
 
         failed: set[str] = set()
-        visitors = self._bind(self._visit_plan, instances, guard)
-        leavers = self._bind(self._leave_plan, instances, guard)
+        visitors = self._bind(self._visit_plan, instances, guard, ctx)
+        leavers = self._bind(self._leave_plan, instances, guard, ctx)
         _EngineHooks(ctx).install(visitors, leavers)
         Walker(visitors, leavers, ctx).walk(ctx.module)
         return crashes
@@ -138,14 +144,24 @@ class Linter:
         plan: Plan,
         instances: dict[int, Rule],
         guard: Callable[[Rule, Callable[[Any], None]], Callable[[Any], None]],
+        ctx: Context,
     ) -> dict[type, list[Callable[[Any], None]]]:
         bound: dict[type, list[Callable[[Any], None]]] = {}
         for node_type, entries in plan.items():
-            handlers = [
-                guard(instances[index], getattr(instances[index], method))
-                for index, method in entries
-                if index in instances
-            ]
+            handlers = []
+            by_name: dict[str, list[Callable[[Any], None]]] = {}
+            for index, method in entries:
+                if index not in instances:
+                    continue
+                rule = instances[index]
+                handler = guard(rule, getattr(rule, method))
+                if node_type is cst.Call and rule.call_names:
+                    for name in _call_names(rule.call_names, ctx):
+                        by_name.setdefault(name, []).append(handler)
+                else:
+                    handlers.append(handler)
+            if by_name:
+                handlers.append(_by_call_name(by_name))
             if handlers:
                 bound[node_type] = handlers
         return bound
@@ -238,6 +254,34 @@ def _syntax_error_location(text: str, error: cst.ParserSyntaxError) -> tuple[int
 
 def _may_match(rule: type[Rule], text: str) -> bool:
     return not rule.requires_text or any(needle in text for needle in rule.requires_text)
+
+
+def _call_names(names: frozenset[str], ctx: Context) -> set[str]:
+    """``names`` and the module's local names imported as one of them."""
+    found = set(names)
+    for local, qualified in ctx.imports.module_imports.items():
+        if qualified.rpartition(".")[2] in names:
+            found.add(local)
+    return found
+
+
+def _by_call_name(by_name: dict[str, list[Callable[[Any], None]]]) -> Callable[[Any], None]:
+    get = by_name.get
+
+    def dispatch(node: cst.Call) -> None:
+        func = node.func
+        kind = type(func)
+        if kind is cst.Attribute:
+            handlers = get(func.attr.value)  # type: ignore[attr-defined]
+        elif kind is cst.Name:
+            handlers = get(func.value)  # type: ignore[attr-defined]
+        else:
+            return
+        if handlers:
+            for handler in handlers:
+                handler(node)
+
+    return dispatch
 
 
 def _one_line(message: str) -> str:

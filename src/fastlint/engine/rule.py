@@ -103,6 +103,11 @@ class Rule:
     # The rule cannot fire unless one of these strings occurs in the file (an exact
     # pre-filter, used to skip the rule on files that cannot match).
     requires_text: ClassVar[tuple[str, ...]] = ()
+    # Only these calls reach the rule's ``visit_Call``/``leave_Call``: calls whose function's last
+    # name (``f`` of ``f(...)``, ``x.f(...)``) is one of them, or a name imported as one
+    # (``from time import sleep as nap``). Empty: every call. Calls are the commonest node; the
+    # engine dispatches them by name once instead of calling every rule on each.
+    call_names: ClassVar[frozenset[str]] = frozenset()
     # The rule reads the project index (``ctx.project``), built once per run from every file.
     needs_project: ClassVar[bool] = False
     valid: ClassVar[tuple[Valid, ...]] = ()

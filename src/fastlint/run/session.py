@@ -121,7 +121,9 @@ class FileLinter:
         if linter is None:
             project = self.project if needs_project(rules) else None
             options = dict(self.settings.options)
-            linter = self._linters[rules] = Linter(rules, options, project)
+            linter = self._linters[rules] = Linter(
+                rules, options, project, target_version=self.settings.target_version
+            )
         return linter
 
     def lint_bytes(self, data: bytes, path: Path, shown: str) -> list[Diagnostic]:
