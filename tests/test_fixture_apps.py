@@ -25,7 +25,11 @@ def lint_fixture(app: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return [f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}" for d in sorted(found)]
 
 
-@pytest.mark.parametrize("name", ["shop_app", "routers_app"])
+# Every fixture app with a golden file (one per rule family, and the original apps).
+GOLDEN_APPS = sorted(path.parent.name for path in FIXTURES.glob("*/expected.txt"))
+
+
+@pytest.mark.parametrize("name", GOLDEN_APPS)
 def test_violations_match_the_golden_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     app = FIXTURES / name
     golden = app / "expected.txt"
