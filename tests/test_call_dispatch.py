@@ -51,3 +51,32 @@ def test_target_version_reaches_the_context() -> None:
 
     Linter([_Version], target_version="py38").lint_text("x = 1\n", "example.py")
     assert seen == [(3, 8)]
+
+
+def test_assigned_values_follow_plain_names_in_their_scope() -> None:
+    seen: dict[str, list[str]] = {}
+
+    class _Sink(_SeesSleep):
+        call_names: ClassVar[frozenset[str]] = frozenset({"sink"})
+
+        def visit_Call(self, node: cst.Call) -> None:
+            name = node.args[0].value
+            assert isinstance(name, cst.Name)
+            key = f"{name.value}@{node.func.value if isinstance(node.func, cst.Name) else ''}"
+            seen[key + str(len(seen))] = [
+                cst.Module([]).code_for_node(value) for value in self.ctx.assigned(name.value)
+            ]
+
+    source = (
+        "q = 'top'\n"
+        "def f(x):\n"
+        "    q = f'SELECT {x}'\n"
+        "    q += ' LIMIT 1'\n"
+        "    sink(q)\n"
+        "    a, q = 1, 2\n"
+        "    sink(q)\n"
+        "sink(q)\n"
+        "sink(x)\n"
+    )
+    Linter([_Sink]).lint_text(source, "example.py")
+    assert list(seen.values()) == [["f'SELECT {x}'", "' LIMIT 1'"], [], ["'top'"], []]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from fastlint.engine.assignments import Assignments
 from fastlint.engine.diagnostic import Related
 from fastlint.engine.fastapi_model import FastAPIModel
 from fastlint.engine.fix import Fix
@@ -41,6 +42,7 @@ class Context(ScopeTracker):
         self.imports = ImportTable(module)
         self.values = CstValues(self.imports, module, package=path.endswith("__init__.py"))
         self.fastapi = FastAPIModel(self.imports, self.values)
+        self.assignments = Assignments()  # plain names' assigned expressions, per scope
         self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
         self.reports: list[Report] = []
         self._project: ProjectIndex | None = None
@@ -57,6 +59,11 @@ class Context(ScopeTracker):
         if type(node) is cst.FunctionDef:
             self.values.leave_function(node, self.scopes)
         self.scopes.pop()
+
+    def assigned(self, name: str) -> tuple[cst.BaseExpression, ...]:
+        """What the plain name ``name`` was last assigned in the current function (or module),
+        ``q += x`` parts included, as of this point of the walk (``engine/assignments.py``)."""
+        return self.assignments.assigned(name, self.scopes)
 
     @property
     def function(self) -> cst.FunctionDef | cst.Lambda | None:

@@ -329,6 +329,7 @@ class _EngineHooks:
             (cst.Assign, self.bind_assign),
             (cst.AnnAssign, self.bind_ann_assign),
             (cst.WithItem, self.bind_with_item),
+            (cst.AugAssign, self.bind_aug_assign),
         )
         for node_type, hook in after:
             leavers[node_type] = [hook, *leavers.get(node_type, [])]
@@ -360,10 +361,16 @@ class _EngineHooks:
     def bind_assign(self, node: cst.Assign) -> None:
         targets = [target.target for target in node.targets]
         self.values.on_assign(targets, node.value, self.ctx.scopes)
+        self.ctx.assignments.on_assign(targets, node.value, self.ctx.scopes)
 
     def bind_ann_assign(self, node: cst.AnnAssign) -> None:
         annotation = node.annotation.annotation
         self.values.on_ann_assign(node.target, annotation, node.value, self.ctx.scopes)
+        if node.value is not None:
+            self.ctx.assignments.on_assign([node.target], node.value, self.ctx.scopes)
+
+    def bind_aug_assign(self, node: cst.AugAssign) -> None:
+        self.ctx.assignments.on_aug_assign(node.target, node.value, self.ctx.scopes)
 
     def bind_with_item(self, node: cst.WithItem) -> None:
         target = node.asname.name if node.asname is not None else None
