@@ -42,6 +42,7 @@ def rule_page(rule: type[Rule]) -> str:
     if rule.options:
         for option in rule.options:
             type_name = "list of strings" if option.type is list else option.type.__name__
+            type_name = "table" if option.type is dict else type_name
             parts.append(
                 f"- `{option.name}` ({type_name}, default `{json.dumps(option.default)}`): "
                 f"{option.help}"

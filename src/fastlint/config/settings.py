@@ -96,7 +96,14 @@ class RuleInfo:
 _catalog: dict[str, RuleInfo] | None = None
 _catalog_from_rules = False
 # Option types a catalog file can hold (by name).
-_TYPES: dict[str, type] = {"int": int, "bool": bool, "str": str, "list": list, "float": float}
+_TYPES: dict[str, type] = {
+    "int": int,
+    "bool": bool,
+    "str": str,
+    "list": list,
+    "float": float,
+    "dict": dict,  # a table option (`layers`)
+}
 
 
 def rule_catalog() -> dict[str, RuleInfo]:
@@ -322,6 +329,8 @@ class Settings:
             "version": __version__,
             "enabled": sorted(self.enabled),
             "options": {key: self.options[key] for key in sorted(self.options)},
+            # Tables are dumped with sorted keys; the order of the layers is their meaning.
+            "layer_order": list(self.options.get("layers", {})),
             "per_file_ignores": [[p, sorted(c)] for p, c in self.per_file_ignores],
             "target_version": self.target_version,
             "root": str(self.root),
@@ -500,6 +509,17 @@ def _option_values(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
     return values
 
 
+def _checked_layers(options: dict[str, Any], origin: str) -> dict[str, Any]:
+    """``[tool.fastlint.layers]`` (FST701, FST702) checked beyond being a table."""
+    if "layers" in options:
+        from fastlint.config.layers import layer_problem
+
+        problem = layer_problem(options["layers"])
+        if problem is not None:
+            raise ConfigError(f"{origin}: {problem}")
+    return options
+
+
 def _target_version(table: Mapping[str, Any], origin: str) -> str:
     target = table.get("target-version", "py310")
     if target not in TARGET_VERSIONS:
@@ -549,7 +569,7 @@ def build_settings(
     )
     return Settings(
         enabled=frozenset(_enabled_codes(table, origin, select, extend_select, ignore)),
-        options=_option_values(table, origin),
+        options=_checked_layers(_option_values(table, origin), origin),
         root=root,
         per_file_ignores=_per_file_ignores(table, origin),
         exclude=exclude,

@@ -56,6 +56,8 @@ class Option:
             raise ValueError(f"`{self.name}` must be true or false, not {value!r}")
         if self.type is str and not isinstance(value, str):
             raise ValueError(f"`{self.name}` must be a string, not {value!r}")
+        if self.type is dict and not isinstance(value, dict):
+            raise ValueError(f"`{self.name}` must be a table, not {value!r}")
         if self.type is list:
             if not isinstance(value, list) or not all(
                 isinstance(item, self.item_type or str) for item in value
