@@ -520,8 +520,41 @@ def _checked_layers(options: dict[str, Any], origin: str) -> dict[str, Any]:
     return options
 
 
-def _target_version(table: Mapping[str, Any], origin: str) -> str:
-    target = table.get("target-version", "py310")
+_REQUIRES_CLAUSE = re.compile(r"^(>=|~=|===|==|>)\s*([23])(?:\.(\d+))?")
+
+
+def target_from_requires_python(requires: str) -> str | None:
+    """The target version a ``requires-python`` specifier implies, as ruff derives it: the
+    lowest Python 3 minor version it allows (``>=3.9`` and ``>=3.9,<4``: py39; ``~=3.11``:
+    py311), clamped to the versions fastlint knows; None when no clause gives a lower bound
+    (``<3.13``, ``*``, not a specifier)."""
+    minors = []
+    for clause in requires.split(","):
+        found = _REQUIRES_CLAUSE.match(clause.strip())
+        if found is not None:
+            minors.append(int(found.group(3) or 0) if found.group(2) == "3" else 0)
+    if not minors:
+        return None
+    first, last = int(TARGET_VERSIONS[0][3:]), int(TARGET_VERSIONS[-1][3:])
+    return f"py3{min(max(max(minors), first), last)}"
+
+
+def project_requires_python(path: Path) -> str | None:
+    """``[project] requires-python`` of a pyproject.toml, or None (absent, not a string, or the
+    file cannot be read: read_config_table has reported that already)."""
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    project = data.get("project")
+    value = project.get("requires-python") if isinstance(project, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _target_version(table: Mapping[str, Any], origin: str, requires: str | None = None) -> str:
+    # Unset: derived from ``requires-python`` as ruff does; unparseable, the default.
+    derived = target_from_requires_python(requires) if requires else None
+    target = table.get("target-version", derived or "py310")
     if target not in TARGET_VERSIONS:
         raise ConfigError(
             f"{origin}: `target-version` must be one of {', '.join(TARGET_VERSIONS)}, "
@@ -554,8 +587,11 @@ def build_settings(
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     respect_gitignore: bool | None = None,
+    requires_python: str | None = None,
 ) -> Settings:
-    """Settings from a ``[tool.fastlint]`` table plus command-line selection."""
+    """Settings from a ``[tool.fastlint]`` table plus command-line selection;
+    ``requires_python`` (``[project]`` of the same file) gives the target version when the
+    table sets none."""
     options = all_options()
     for key in table:
         if key not in _GENERAL_KEYS and key not in options:
@@ -573,7 +609,7 @@ def build_settings(
         root=root,
         per_file_ignores=_per_file_ignores(table, origin),
         exclude=exclude,
-        target_version=_target_version(table, origin),
+        target_version=_target_version(table, origin, requires_python),
         config_path=config_path,
         max_file_size=_max_file_size(table, origin),
         respect_gitignore=_respect_gitignore(table, origin, respect_gitignore),
@@ -619,4 +655,5 @@ def load_settings(
         extend_select=extend_select,
         ignore=ignore,
         respect_gitignore=respect_gitignore,
+        requires_python=project_requires_python(path) if path is not None else None,
     )
