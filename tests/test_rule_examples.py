@@ -29,7 +29,8 @@ INVALID = [
 def _lint(rule: type[Rule], example: Valid | Invalid) -> list:
     options = {key: all_options()[key].validate(value) for key, value in example.options.items()}
     project = ProjectIndex([Path(example.filename)]) if rule.needs_project else None
-    return Linter([rule], options, project).lint_text(example.code, example.filename)
+    linter = Linter([rule], options, project, target_version=example.target_version)
+    return linter.lint_text(example.code, example.filename)
 
 
 @pytest.mark.parametrize(("rule", "example"), VALID)
@@ -62,7 +63,15 @@ def test_invalid_example_is_fixed_as_its_fixed_field_says(
     assert applied == [0]
     assert fixed == example.fixed
     cst.parse_module(fixed)
-    assert _lint(rule, Invalid(fixed, 1, 1, example.options, filename=example.filename)) == []
+    again = Invalid(
+        fixed,
+        1,
+        1,
+        example.options,
+        filename=example.filename,
+        target_version=example.target_version,
+    )
+    assert _lint(rule, again) == []
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)

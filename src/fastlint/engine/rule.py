@@ -73,6 +73,7 @@ class Valid:
     code: str
     options: dict[str, Any] = field(default_factory=dict)
     filename: str = "example.py"
+    target_version: str = "py310"  # ``target-version`` the example is linted with
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Invalid:
     message_contains: str = ""
     filename: str = "example.py"
     fixed: str | None = None
+    target_version: str = "py310"  # ``target-version`` the example is linted with
 
 
 class Rule:
