@@ -15,6 +15,7 @@ from fastlint.engine.fix import Fix
 from fastlint.engine.source import LineIndex, LineScan
 from fastlint.engine.walker import ScopeTracker
 from fastlint.semantic.cst_tree import CstValues, ImportTable
+from fastlint.semantic.models import ModelRegistry
 from fastlint.semantic.values import Callee
 
 if TYPE_CHECKING:
@@ -64,6 +65,12 @@ class Context(ScopeTracker):
         """What the plain name ``name`` was last assigned in the current function (or module),
         ``q += x`` parts included, as of this point of the walk (``engine/assignments.py``)."""
         return self.assignments.assigned(name, self.scopes)
+
+    @cached_property
+    def models(self) -> ModelRegistry:
+        """The Pydantic/SQLModel/settings classes this file can name: ``models.model_of(expr,
+        scopes)`` (``semantic/models.py``); read when first asked."""
+        return ModelRegistry(self)
 
     @property
     def function(self) -> cst.FunctionDef | cst.Lambda | None:

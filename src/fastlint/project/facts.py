@@ -15,6 +15,7 @@ import ast
 import warnings
 from dataclasses import dataclass, field
 
+from fastlint.project.classes import ClassFacts, read_classes
 from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
 from fastlint.semantic.values import Callee
@@ -53,6 +54,9 @@ class ModuleFacts:
     aliases: dict[str, str] = field(default_factory=dict)
     provides: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
+    # Module-level classes with bases (their bases, config, fields), for the model registry
+    # (``semantic/models.py``): is ``UserOut`` a Pydantic model, and with which fields.
+    models: dict[str, ClassFacts] = field(default_factory=dict)
 
 
 def _decorator_names(node: ast.FunctionDef) -> list[str]:
@@ -199,4 +203,5 @@ def read_module(text: str, name: str, path: str) -> ModuleFacts | None:
     facts.values = model.module_values()
     facts.aliases = dict(model.module_aliases())
     facts.provides = dict(model.module_provides())
+    facts.models = read_classes(tree, text, imports, name, package)
     return facts

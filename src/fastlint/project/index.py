@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastlint.engine.source import decode
+from fastlint.project.classes import ClassFacts
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
 from fastlint.project.modules import ModuleFinder, module_name
 from fastlint.semantic import kinds
@@ -255,6 +256,17 @@ class ProjectIndex:
         facts, local = found
         self._touch(facts, table, local)
         return getattr(facts, table).get(local)
+
+    def model_class(self, qualified: str) -> tuple[ModuleFacts, ClassFacts] | str | None:
+        """The first-party class a qualified name stands for (with bases: ``facts.models``),
+        or the library name a first-party module re-exports (``pydantic.BaseModel``)."""
+        found = self._follow(qualified)
+        if found is None or isinstance(found, str):
+            return found
+        facts, local = found
+        self._touch(facts, "models", local)
+        model = facts.models.get(local)
+        return (facts, model) if model is not None else None
 
     def provided_kind(self, qualified: str) -> str | None:
         """The kind a first-party dependency function returns or yields (``-> Iterator[T]``)."""
