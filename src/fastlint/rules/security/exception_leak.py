@@ -1,0 +1,356 @@
+"""FST402: an HTTP error or response whose body is built from a caught exception."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastlint.engine.context import Context
+from fastlint.engine.rule import Invalid, Rule, Valid
+from fastlint.knowledge.fastapi import RESPONSE, response_kind
+from fastlint.knowledge.security import HTTP_EXCEPTIONS, TRACEBACK_TEXT
+from fastlint.rules.security._common import argument, values_of
+
+_APP = "from fastapi import FastAPI, HTTPException\napp = FastAPI()\n"
+_TRY = _APP + "@app.get('/')\nasync def root():\n    try:\n        await work()\n"
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+# Attributes of an exception that carry its message or its cause.
+_TEXT_ATTRIBUTES = frozenset({"args", "message", "msg", "orig", "__cause__", "__context__"})
+_TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+_MAX_DEPTH = 4
+
+
+class ExceptionDetailLeak(Rule):
+    code = "FST402"
+    name = "exception-detail-leak"
+    category = "security"
+    summary = (
+        "`HTTPException`/response detail built from a caught exception (`str(e)`, f-string "
+        "with it, `repr`, `traceback.format_exc()`)"
+    )
+    message = (
+        "Response detail is built from the caught exception: log the exception "
+        "(`logger.exception(...)`) and return a generic message"
+    )
+    requires_text = ("HTTPException", "Response", "WebSocketException")
+    call_names = frozenset(
+        {"HTTPException", "WebSocketException", "Response", "JSONResponse"}
+        | {"PlainTextResponse", "HTMLResponse", "ORJSONResponse", "UJSONResponse"}
+    )
+    needs_project = True  # exceptions of the project's own classes carry messages for users
+    docs = """
+## What it does
+Finds an `HTTPException` (or `WebSocketException`) whose `detail`, or a response
+(`JSONResponse`, `PlainTextResponse`, `HTMLResponse`, `Response`...) whose content, is built
+from an exception caught around it:
+
+```python
+except Exception as exc:
+    raise HTTPException(status_code=500, detail=str(exc))
+```
+
+The exception's text counts in every form: `str(exc)`, `repr(exc)`, `f"...{exc}"`,
+`"..." + str(exc)`, `"%s" % exc`, `"{}".format(exc)`, `exc.args`, `exc.orig` (SQLAlchemy's
+driver error), `traceback.format_exc()`, inside a dict or list (`content={"detail": str(exc)}`),
+and through a local name (`detail = str(exc)` then `HTTPException(detail=detail)`). The caught
+exception is the name of an enclosing `except ... as exc:`, or the exception parameter of a
+handler registered for every exception (`@app.exception_handler(Exception)` or `(500)`).
+
+Not reported:
+- exceptions of the project's own classes (defined in this file or a first-party module):
+  their messages are written for users (`raise UserNotFound("No such user")`);
+- `HTTPException` caught and re-raised (`detail=exc.detail`), and fields that are not its text
+  (`exc.status_code`, `exc.errors()` of a validation error);
+- the exception's class name alone (`type(exc).__name__`): it tells the client which error
+  happened, not the internal details;
+- logging the exception, which is what you should do.
+
+## Why is this bad?
+An exception's message is written for developers: it holds SQL statements and driver errors,
+file paths, host names, stack traces, sometimes the values that failed (a token, a password).
+Sent to clients it helps an attacker map the system, and it leaks user data.
+
+## Example
+```python
+from fastapi import APIRouter, HTTPException
+
+router = APIRouter()
+
+
+@router.post("/orders")
+async def create_order(order: dict) -> dict:
+    try:
+        return await save(order)
+    except Exception as exc:
+        raise HTTPException(status_code=500, detail=str(exc)) from exc
+```
+
+## Use instead
+```python
+import logging
+
+from fastapi import APIRouter, HTTPException
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+
+@router.post("/orders")
+async def create_order(order: dict) -> dict:
+    try:
+        return await save(order)
+    except Exception as exc:
+        logger.exception("saving order failed")
+        raise HTTPException(status_code=500, detail="Could not save the order") from exc
+```
+"""
+    valid = (
+        Valid(
+            _TRY + "    except Exception as exc:\n        logger.exception(exc)\n"
+            "        raise HTTPException(500, detail='Internal error')\n"
+        ),
+        Valid(
+            _TRY + "    except Exception as exc:\n"
+            "        raise HTTPException(500, detail=type(exc).__name__)\n"
+        ),
+        Valid(
+            _TRY + "    except HTTPException as exc:\n"
+            "        raise HTTPException(exc.status_code, detail=exc.detail)\n"
+        ),
+        Valid(
+            _APP + "class NotFound(Exception): ...\n@app.get('/')\nasync def root():\n"
+            "    try:\n        await work()\n    except NotFound as exc:\n"
+            "        raise HTTPException(404, detail=str(exc))\n"
+        ),
+        Valid(
+            _APP + "@app.get('/')\nasync def root(exc: str):\n"
+            "    raise HTTPException(400, detail=str(exc))\n"
+        ),
+        Valid(
+            _APP + "from fastapi.responses import JSONResponse\n"
+            "class NotFound(Exception): ...\n@app.exception_handler(NotFound)\n"
+            "async def not_found(request, exc):\n"
+            "    return JSONResponse(status_code=404, content={'detail': str(exc)})\n"
+        ),
+        Valid(
+            _TRY + "    except Exception as exc:\n        detail = 'failed'\n"
+            "        raise HTTPException(500, detail=detail)\n"
+        ),
+        Valid(
+            _TRY + "    except ValueError as exc:\n        errors = exc.errors()\n"
+            "        raise HTTPException(422, detail=errors)\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            _TRY + "    except Exception as exc:\n"
+            "        raise HTTPException(status_code=500, detail=str(exc))\n",
+            8,
+            15,
+            message_contains="log the exception",
+        ),
+        Invalid(
+            _TRY + "    except Exception as e:\n        detail = f'Failed: {e}'\n"
+            "        raise HTTPException(500, detail)\n",
+            9,
+            15,
+            message_contains="`f'Failed: {e}'`",
+        ),
+        Invalid(
+            _TRY + "    except (ValueError, KeyError) as e:\n"
+            "        message = 'bad: '\n        message += repr(e)\n"
+            "        raise HTTPException(400, detail=message)\n",
+            10,
+            15,
+            message_contains="`repr(e)`",
+        ),
+        Invalid(
+            _TRY + "    except Exception:\n        import traceback\n"
+            "        raise HTTPException(500, detail=traceback.format_exc())\n",
+            9,
+            15,
+            message_contains="`traceback.format_exc()`",
+        ),
+        Invalid(
+            _APP + "from fastapi.responses import JSONResponse\n@app.get('/')\n"
+            "async def root():\n    try:\n        await work()\n    except Exception as e:\n"
+            "        return JSONResponse(\n            status_code=500,\n"
+            "            content={'error': 'failed', 'detail': str(e)},\n        )\n",
+            9,
+            16,
+            message_contains="`str(e)`",
+        ),
+        Invalid(
+            _APP + "from starlette.responses import JSONResponse\n"
+            "@app.exception_handler(Exception)\nasync def on_error(request, exc):\n"
+            "    return JSONResponse({'detail': exc.args[0]}, status_code=500)\n",
+            6,
+            12,
+            message_contains="`exc.args`",
+        ),
+        Invalid(
+            _TRY + "    except Exception as exc:\n"
+            "        raise HTTPException(500, 'Error: {}'.format(exc))\n",
+            8,
+            15,
+            message_contains="Response detail is built from the caught exception",
+        ),
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._caught: list[str | None] = []  # enclosing ``except`` names (None: no ``as``)
+        self._handlers: dict[int, str] = {}  # exception handler function -> its exc parameter
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._enter_except(node)
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self._caught.pop()
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self._enter_except(node)
+
+    def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
+        self._caught.pop()
+
+    def _enter_except(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
+        name = node.name.name if node.name is not None else None
+        watched = node.type is None or self._internal(node.type)
+        self._caught.append(name.value if watched and isinstance(name, cst.Name) else None)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            call = decorator.decorator
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "exception_handler"
+                and call.args
+                and self._catches_all(call.args[0].value)
+            ):
+                params = [*node.params.posonly_params, *node.params.params]
+                if len(params) >= 2:
+                    self._handlers[id(node)] = params[1].name.value
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._handlers.pop(id(original_node), None)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._caught and not self._handlers:
+            return
+        names = {name for name in self._caught if name}
+        function = self.ctx.function
+        if function is not None and id(function) in self._handlers:
+            names.add(self._handlers[id(function)])
+        qualified = self.ctx.callee(node).qualified
+        if qualified in HTTP_EXCEPTIONS:
+            keyword = "reason" if qualified.endswith("WebSocketException") else "detail"
+            body = argument(node, 1, keyword)
+        elif response_kind(qualified) == RESPONSE:
+            body = argument(node, 0, "content")
+        else:
+            return
+        if body is None:
+            return
+        leak = self._leak(body.value, names, 0)
+        if leak is not None:
+            self.report(
+                node,
+                f"Response detail is built from the caught exception ({leak}): log the "
+                "exception (`logger.exception(...)`) and return a generic message",
+            )
+
+    # -- what the caught exception is --------------------------------------------------
+
+    def _internal(self, node: cst.BaseExpression) -> bool:
+        """The caught class may carry internal details: not a class of the project, not an
+        HTTP exception (whose detail is meant for the client)."""
+        if isinstance(node, cst.Tuple):
+            return any(self._internal(element.value) for element in node.elements)
+        qualified = self.ctx.resolve(node)
+        if qualified is None or qualified in HTTP_EXCEPTIONS:
+            return False  # a class of this file (or a name we cannot read)
+        if qualified.rsplit(".", 1)[-1] in ("HTTPException", "WebSocketException"):
+            return False
+        project = self.ctx.project
+        return project is None or project.definition(qualified) is None
+
+    def _catches_all(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Integer):
+            return node.value == "500"
+        return self.ctx.resolve(node) in _BROAD
+
+    # -- what an expression holds -------------------------------------------------------
+
+    def _leak(self, node: cst.BaseExpression, names: set[str], depth: int) -> str | None:
+        """How ``node`` carries the exception's text (the code that does), else None."""
+        if depth > _MAX_DEPTH:
+            return None
+        kind = type(node)
+        if kind is cst.Name:
+            if node.value in names:  # type: ignore[attr-defined]
+                return f"`{node.value}`"  # type: ignore[attr-defined]
+            for value in values_of(self.ctx, node):
+                found = self._leak(value, names, depth + 1)
+                if found is not None:
+                    return found
+            return None
+        if kind is cst.Attribute:
+            if node.attr.value in _TEXT_ATTRIBUTES and self._is_exception(node.value, names):  # type: ignore[attr-defined]
+                return f"`{self.ctx.module.code_for_node(node)}`"
+            return None
+        if kind is cst.Subscript:
+            return self._leak(node.value, names, depth + 1)  # type: ignore[attr-defined]
+        if kind is cst.Call:
+            return self._call_leak(node, names, depth)  # type: ignore[arg-type]
+        if kind is cst.FormattedString:
+            for part in node.parts:  # type: ignore[attr-defined]
+                if isinstance(part, cst.FormattedStringExpression) and self._leak(
+                    part.expression, names, depth + 1
+                ):
+                    return f"`{self.ctx.module.code_for_node(node)}`"
+            return None
+        return self._children_leak(node, names, depth)
+
+    def _children_leak(self, node: cst.BaseExpression, names: set[str], depth: int) -> str | None:
+        parts: list[cst.BaseExpression] = []
+        if isinstance(node, cst.BinaryOperation):
+            parts = [node.left, node.right]
+        elif isinstance(node, (cst.Dict,)):
+            parts = [e.value for e in node.elements if isinstance(e, cst.DictElement)]
+        elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            parts = [e.value for e in node.elements]
+        elif isinstance(node, cst.ConcatenatedString):
+            parts = [node.left, node.right]
+        for part in parts:
+            found = self._leak(part, names, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _call_leak(self, node: cst.Call, names: set[str], depth: int) -> str | None:
+        qualified = self.ctx.resolve(node.func)
+        if qualified in TRACEBACK_TEXT:
+            return f"`{self.ctx.module.code_for_node(node)}`"
+        text_call = qualified in _TEXT_CALLS or (
+            isinstance(node.func, cst.Attribute) and node.func.attr.value in ("format", "join")
+        )
+        if qualified == "builtins.dict":
+            text_call = True  # ``dict(detail=str(exc))``: its values
+        if not text_call:
+            return None
+        for arg in node.args:
+            value = arg.value
+            if self._is_exception(value, names):
+                return f"`{self.ctx.module.code_for_node(node)}`"
+            found = self._leak(value, names, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _is_exception(self, node: cst.BaseExpression, names: set[str]) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in names
+        if isinstance(node, cst.Attribute) and node.attr.value in _TEXT_ATTRIBUTES:
+            return self._is_exception(node.value, names)
+        return False
