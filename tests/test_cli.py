@@ -199,7 +199,8 @@ def test_rules_and_rule_docs() -> None:
 
 
 def test_version() -> None:
-    assert run("--version").output.strip() == f"fastlint, version {__version__}"
+    # fastlint's version, then libcst's and Python's (what a bug report needs)
+    assert run("--version").output.startswith(f"fastlint {__version__} (libcst ")
 
 
 def test_installed_console_script(project: Path) -> None:

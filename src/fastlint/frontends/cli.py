@@ -12,11 +12,11 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from fastlint import __version__
 from fastlint.config.settings import ConfigError, Settings, load_settings
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.source import decode
 from fastlint.frontends.baseline import load_baseline
+from fastlint.frontends.colour import CHOICES, wanted
 from fastlint.frontends.fixing import FixOptions, apply_to_stdin
 from fastlint.frontends.fixing import apply as apply_fixes
 from fastlint.frontends.formats import FORMATS, SourceLines
@@ -129,8 +129,51 @@ def _discover(paths: Sequence[Path], settings: Settings, force_exclude: bool) ->
     return files
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="fastlint")
+class _Group(click.Group):
+    """click's group, with its usage errors in one line (``fastlint: error: ...``, exit 2) as
+    every other error of fastlint's, instead of click's three (usage, hint, error)."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            _fail(usage_error_line(error))
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def usage_error_line(error: click.UsageError) -> str:
+    """The one line of a usage error: click's message and where to find help."""
+    message = " ".join(error.format_message().split())
+    command = error.ctx.command_path if error.ctx is not None else "fastlint"
+    return f"{message} (see `{command} --help`)"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from fastlint.frontends.show import version_line  # importlib.metadata: only here
+
+    click.echo(version_line())
+    ctx.exit()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show fastlint's version, libcst's and Python's, and exit.",
+)
 def cli() -> None:
     """A linter for FastAPI and async Python services."""
 
@@ -217,6 +260,24 @@ def cli() -> None:
 )
 @click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing; exit 0.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied (or applicable).")
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text, concise and full formats (auto: on a terminal; NO_COLOR, FORCE_COLOR).",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the settings used for PATH (config file, rules, options, ignores), then exit 0.",
+)
+@click.option(
+    "--show-files",
+    is_flag=True,
+    help="List the files that would be linted, one per line, then exit 0.",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -243,15 +304,18 @@ def check(
     diff: bool,
     fix_only: bool,
     show_fixes: bool,
+    color: str,
+    show_settings: bool,
+    show_files: bool,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory; `-`: stdin)."""
     options = ReportOptions(
         output_format, output_file, statistics, quiet, exit_zero, add_noqa, baseline, write_baseline
     )
+    options = replace(options, colour=wanted(color, None if output_file else sys.stdout))
     fixes = FixOptions(fix, unsafe_fixes, diff, fix_only, show_fixes)
     try:
-        stdin = _reads_stdin(paths, stdin_filename)
-        _validate(options, fixes, stdin)
+        stdin = _validate(options, fixes, paths, stdin_filename)
         settings = _settings(
             config_path,
             isolated,
@@ -263,6 +327,7 @@ def check(
             catalog=not no_cache and not stdin,
             respect_gitignore=False if no_respect_gitignore else None,
         )
+        _inspect(paths, settings, force_exclude, (show_settings, show_files), stdin_filename)
         files = [] if stdin else _discover(paths, settings, force_exclude)
     except ConfigError as error:
         _fail(str(error))
@@ -272,14 +337,61 @@ def check(
         diagnostics, files, sources = _lint_stdin(settings, stdin_filename, force_exclude, fixes)
     else:
         cache = None if no_cache else Cache(cache_dir or default_cache_dir(settings), settings)
-        found = sorted(_run(files, settings, quiet=quiet, jobs=jobs or cpu_count(), cache=cache))
-        diagnostics, options = _fix(files, found, settings, fixes, options)
+        diagnostics, options = _lint_files(files, settings, fixes, options, jobs, cache)
     _report(diagnostics, files, options, sources)
 
 
-def _validate(options: ReportOptions, fixes: FixOptions, stdin: bool) -> None:
+def _lint_files(
+    files: list[Path],
+    settings: Settings,
+    fixes: FixOptions,
+    options: ReportOptions,
+    jobs: int | None,
+    cache: Cache | None,
+) -> tuple[list[Diagnostic], ReportOptions]:
+    """Lint the files, then apply the fixes asked for."""
+    jobs = jobs or cpu_count()
+    found = sorted(_run(files, settings, quiet=options.quiet, jobs=jobs, cache=cache))
+    return _fix(files, found, settings, fixes, options)
+
+
+def _inspect(
+    paths: Sequence[Path],
+    settings: Settings,
+    force_exclude: bool,
+    shows: tuple[bool, bool],
+    stdin_filename: Path | None,
+) -> None:
+    """``--show-files``: the files a run would lint; ``--show-settings``: the settings it would
+    use for its one path. Either exits 0; without them, nothing happens."""
+    show_settings, show_files = shows
+    if show_settings and show_files:
+        raise ConfigError(
+            "--show-settings cannot be used with --show-files: run one, then the other"
+        )
+    if show_files:
+        if stdin_filename is not None or STDIN in paths:
+            raise ConfigError("--show-files lists files, not stdin (`-`)")
+        for file in _discover(paths, settings, force_exclude):
+            click.echo(display_path(file))
+        sys.exit(0)
+    if not show_settings:
+        return
+    from fastlint.frontends.show import settings_report  # the rules: only here
+
+    named = [path for path in paths if path != STDIN] or [stdin_filename or Path(".")]
+    if len(named) > 1:
+        raise ConfigError("--show-settings takes one path (the settings differ per file)")
+    click.echo(settings_report(named[0], settings), nl=False)
+    sys.exit(0)
+
+
+def _validate(
+    options: ReportOptions, fixes: FixOptions, paths: Sequence[Path], stdin_filename: Path | None
+) -> bool:
     """Option combinations that are usage errors, and a baseline that cannot be read (before
-    anything is linted)."""
+    anything is linted). Returns whether the run reads stdin."""
+    stdin = _reads_stdin(paths, stdin_filename)
     _check_combinations(options, stdin=stdin)
     fixes.check(
         add_noqa=options.add_noqa,
@@ -288,6 +400,7 @@ def _validate(options: ReportOptions, fixes: FixOptions, stdin: bool) -> None:
     )
     if options.baseline is not None:
         load_baseline(options.baseline)  # missing or malformed: fail before linting
+    return stdin
 
 
 def _report(

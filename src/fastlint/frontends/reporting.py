@@ -12,6 +12,7 @@ import click
 from fastlint.config.settings import ConfigError
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.frontends.baseline import filter_baseline, write_baseline
+from fastlint.frontends.colour import HUMAN_FORMATS
 from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines, format_statistics
 from fastlint.run.runner import display_path
 
@@ -28,6 +29,12 @@ class ReportOptions:
     write_baseline: Path | None = None
     fixed: int = 0  # diagnostics fixed by ``--fix`` (the summary counts them)
     unsafe_fixes: bool = False
+    colour: bool = False  # resolved from --color, NO_COLOR, FORCE_COLOR and the terminal
+
+
+def _coloured(options: ReportOptions) -> bool:
+    """Only the formats for people are coloured; machine formats and statistics never are."""
+    return options.colour and options.output_format in HUMAN_FORMATS and not options.statistics
 
 
 def _note(message: str, options: ReportOptions) -> None:
@@ -37,7 +44,8 @@ def _note(message: str, options: ReportOptions) -> None:
 
 def _emit(text: str, options: ReportOptions) -> None:
     if options.output_file is None:
-        click.echo(text, nl=False)
+        # color=: click would strip the styles from a pipe, which FORCE_COLOR colours too
+        click.echo(text, nl=False, color=_coloured(options))
         return
     try:
         options.output_file.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +108,7 @@ def report(
         summary=not options.quiet,
         fixed=options.fixed,
         unsafe_fixes=options.unsafe_fixes,
+        colour=_coloured(options),
     )
     _emit(_render(diagnostics, context, options), options)
     return 1 if diagnostics and not options.exit_zero else 0

@@ -54,6 +54,7 @@ class OutputContext:
     summary: bool = True  # the closing "Found N errors." line of the text formats
     fixed: int = 0  # diagnostics fixed by ``--fix`` before these were found (for the summary)
     unsafe_fixes: bool = False  # ``--unsafe-fixes``: unsafe fixes count as applicable
+    colour: bool = False  # ANSI styles (the formats for people only; see ``frontends.colour``)
 
 
 def rule_of(code: str) -> type[Rule] | None:

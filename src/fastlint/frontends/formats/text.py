@@ -1,5 +1,6 @@
 """Formats for people: ``concise``, ``text`` (concise plus a summary line), ``full`` and the
-``--statistics`` table."""
+``--statistics`` table. With ``OutputContext.colour`` (a terminal, see ``frontends.colour``) paths,
+codes, the gutter, the carets and the summary are styled with ANSI codes."""
 
 from __future__ import annotations
 
@@ -9,20 +10,27 @@ from collections.abc import Sequence
 
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.rule import FIX_NONE, FIX_SAFE
+from fastlint.frontends.colour import BLUE, BOLD, CYAN, GREEN, RED, paint
 from fastlint.frontends.formats.common import OutputContext, rule_of
 
 
-def _line(d: Diagnostic) -> str:
-    return f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}"
+def _line(d: Diagnostic, colour: bool = False) -> str:
+    if not colour:
+        return f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}"
+    sep = paint(":", CYAN)
+    where = f"{paint(d.path, BOLD)}{sep}{d.row}{sep}{d.column}{sep}"
+    return f"{where} {paint(d.code, BOLD, RED)} {d.message}"
 
 
-def summary(count: int, fixed: int = 0) -> str:
+def summary(count: int, fixed: int = 0, colour: bool = False) -> str:
     if fixed:
         total = count + fixed
-        return f"Found {total} error{'s' if total != 1 else ''} ({fixed} fixed, {count} remaining)."
-    if count:
-        return f"Found {count} error{'s' if count != 1 else ''}."
-    return "All checks passed!"
+        text = f"Found {total} error{'s' if total != 1 else ''} ({fixed} fixed, {count} remaining)."
+    elif count:
+        text = f"Found {count} error{'s' if count != 1 else ''}."
+    else:
+        return paint("All checks passed!", BOLD, GREEN) if colour else "All checks passed!"
+    return paint(text, BOLD) if colour else text
 
 
 def fixable_hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
@@ -41,8 +49,13 @@ def fixable_hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
     return " ".join(parts) + "."
 
 
+def _colour(context: OutputContext | None) -> bool:
+    return context is not None and context.colour
+
+
 def format_concise(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
-    return "".join(_line(d) + "\n" for d in diagnostics)
+    colour = _colour(context)
+    return "".join(_line(d, colour) + "\n" for d in diagnostics)
 
 
 def _summary(diagnostics: Sequence[Diagnostic], context: OutputContext | None) -> str:
@@ -50,11 +63,14 @@ def _summary(diagnostics: Sequence[Diagnostic], context: OutputContext | None) -
         return ""
     fixed = context.fixed if context is not None else 0
     hint = fixable_hint(diagnostics, context is not None and context.unsafe_fixes)
-    return summary(len(diagnostics), fixed) + "\n" + (hint + "\n" if hint else "")
+    if hint and _colour(context):
+        hint = hint.replace("[*]", paint("[*]", CYAN))
+    closing = summary(len(diagnostics), fixed, _colour(context))
+    return closing + "\n" + (hint + "\n" if hint else "")
 
 
 def format_text(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
-    return format_concise(diagnostics) + _summary(diagnostics, context)
+    return format_concise(diagnostics, context) + _summary(diagnostics, context)
 
 
 def _width(char: str) -> int:
@@ -87,23 +103,33 @@ def fix_hint(d: Diagnostic) -> str:
     return f"{fix.message} (unsafe: applied by `--fix --unsafe-fixes`; review it)"
 
 
+def _styled(text: str, colour: bool, *styles: str) -> str:
+    return paint(text, *styles) if colour else text
+
+
 def _full_block(d: Diagnostic, context: OutputContext) -> list[str]:
     source = context.sources.line(d.path, d.row)
+    colour = context.colour
     gutter = " " * len(str(d.row))
-    block = [_line(d)]
+    bar = _styled("|", colour, BOLD, BLUE)
+    block = [_line(d, colour)]
     if context.sources.lines(d.path):
+        caret = _caret(source, d)
+        indent = caret[: len(caret) - len(caret.lstrip("\t "))]
+        marked = _styled(f"{caret[len(indent) :]} {d.code}", colour, BOLD, RED)
         block += [
-            f"{gutter} |",
-            f"{d.row} | {source}",
-            f"{gutter} | {_caret(source, d)} {d.code}",
-            f"{gutter} |",
+            f"{gutter} {bar}",
+            f"{_styled(str(d.row), colour, BOLD, BLUE)} {bar} {source}",
+            f"{gutter} {bar} {indent}{marked}",
+            f"{gutter} {bar}",
         ]
     rule = rule_of(d.code)
     if rule is not None:
+        equals = _styled("=", colour, BOLD, BLUE)
         if rule.message != d.message:
-            block.append(f"{gutter} = help: {rule.message}")
-        block.append(f"{gutter} = fix: {fix_hint(d)}")
-        block.append(f"{gutter} = docs: {rule.url()}")
+            block.append(f"{gutter} {equals} {_styled('help', colour, BOLD)}: {rule.message}")
+        block.append(f"{gutter} {equals} {_styled('fix', colour, BOLD)}: {fix_hint(d)}")
+        block.append(f"{gutter} {equals} {_styled('docs', colour, BOLD)}: {rule.url()}")
     return block
 
 
