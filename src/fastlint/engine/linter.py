@@ -20,6 +20,7 @@ from fastlint.engine.locate import locate
 from fastlint.engine.noqa import NoqaLines, file_is_exempt
 from fastlint.engine.rule import Rule
 from fastlint.engine.source import decode
+from fastlint.engine.unused_noqa import UNUSED_NOQA, unused_noqa
 from fastlint.engine.walker import Walker
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class Linter:
         self._visit_plan = _plan(self.rules, "visit_")
         self._leave_plan = _plan(self.rules, "leave_")
         self._codes = {rule.code for rule in self.rules}
+        self._unused_noqa = UNUSED_NOQA in self._codes  # FST002: record what noqa suppressed
 
     # -- entry points -----------------------------------------------------------------------
 
@@ -104,9 +106,12 @@ class Linter:
         ctx.target_version = self.target_version
         if self._needs_project:
             ctx.project = self.project
+        used: set[tuple[int, str]] | None = set() if self._unused_noqa else None
         with _deep_recursion():
             crashes = self._walk(ctx, active)
-            found = self._place(ctx, path, text)
+            found = self._place(ctx, path, text, used)
+        if used is not None:
+            found.extend(self._unused(path, text, used, crashes))
         if INTERNAL_ERROR in self._codes:
             found.extend(crashes)
         return sorted(found)
@@ -166,7 +171,19 @@ class Linter:
                 bound[node_type] = handlers
         return bound
 
-    def _place(self, ctx: Context, path: str, text: str) -> list[Diagnostic]:
+    def _unused(
+        self, path: str, text: str, used: set[tuple[int, str]], crashes: list[Diagnostic]
+    ) -> list[Diagnostic]:
+        """FST002: the codes of the rules that ran (and did not crash) that suppressed nothing."""
+        from fastlint.rules import RULES_BY_CODE
+
+        crashed = {code for d in crashes for code in self._codes if f"rule {code} (" in d.message}
+        return unused_noqa(path, text, used, self._codes - crashed, RULES_BY_CODE)
+
+    def _place(
+        self, ctx: Context, path: str, text: str, used: set[tuple[int, str]] | None = None
+    ) -> list[Diagnostic]:
+        """``used``: when given, collects the (noqa comment row, code) pairs that suppressed."""
         if not ctx.reports:
             return []
         spans = _spans(ctx, text)
@@ -178,6 +195,8 @@ class Linter:
             row, column = lines.position(start)
             end_row, end_column = lines.position(end)
             if noqa.is_suppressed(row, report.code):
+                if used is not None:
+                    used.add((noqa.span(row)[1], report.code))
                 continue
             fix = place_fix(report.fix, ctx.module, text, spans, lines) if report.fix else None
             found.append(
