@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fastlint.engine.route_params import RouteParam, read_parameters
 from fastlint.knowledge.fastapi import ANNOTATED, APP, ROUTE_METHODS, ROUTER, declaration_name
 from fastlint.semantic.cst_tree import CstValues, ImportTable, dotted_name
+from fastlint.semantic.resolver import absolute
 
 
 @dataclass
@@ -30,6 +32,33 @@ class Route:
     method: str  # "get", ..., "api_route", "websocket"
     path: str | None
     keywords: dict[str, cst.Arg] = field(default_factory=dict)
+
+    # -- what the route declares about its response (route parameters: ``FastAPIModel.parameters``)
+
+    @property
+    def response_model(self) -> cst.BaseExpression | None:
+        """The ``response_model=`` expression (``None`` written as such is a Name)."""
+        arg = self.keywords.get("response_model")
+        return arg.value if arg is not None else None
+
+    @property
+    def returns(self) -> cst.BaseExpression | None:
+        """The handler's return annotation."""
+        returns = self.function.returns
+        return returns.annotation if returns is not None else None
+
+    @property
+    def response_class(self) -> cst.BaseExpression | None:
+        arg = self.keywords.get("response_class")
+        return arg.value if arg is not None else None
+
+    @property
+    def include_in_schema(self) -> bool:
+        """False only for a literal ``include_in_schema=False``."""
+        arg = self.keywords.get("include_in_schema")
+        return not (
+            arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+        )
 
 
 def string_value(node: cst.CSTNode | None) -> str | None:
@@ -48,6 +77,10 @@ class FastAPIModel:
         self.routes: list[Route] = []
         self._routes_by_function: dict[int, list[Route]] = {}
         self._annotated_aliases: dict[str, str] = {}  # ``Dep = Annotated[T, Depends()]``
+        self._alias_nodes: dict[str, cst.Subscript] = {}  # the same aliases' values
+        self._parameters: dict[int, list[RouteParam]] = {}
+        self._imported: dict[str, str | None] = {}  # alias -> declaration, from the index
+        self._module_defs: dict[str, cst.FunctionDef | cst.ClassDef] | None = None
 
     # -- fed by the engine during the walk -------------------------------------------------
 
@@ -58,6 +91,7 @@ class FastAPIModel:
             for target in targets:
                 if isinstance(target, cst.Name):
                     self._annotated_aliases[target.value] = found
+                    self._alias_nodes[target.value] = value
 
     def on_function(self, node: cst.FunctionDef, scopes: Sequence[cst.CSTNode]) -> None:
         found: list[Route] = []
@@ -92,6 +126,42 @@ class FastAPIModel:
             if isinstance(annotation, cst.Name):
                 return self._annotated_aliases.get(annotation.value)
         return None
+
+    def parameters(
+        self, function: cst.FunctionDef, scopes: Sequence[cst.CSTNode] = ()
+    ) -> list[RouteParam]:
+        """Every parameter of ``function`` with its FastAPI declaration (``route_params.py``):
+        by default, ``Annotated``, an alias of this file or one imported from another
+        first-party module (asked of the project index when the rule has one)."""
+        found = self._parameters.get(id(function))
+        if found is None:
+            found = self._parameters[id(function)] = read_parameters(
+                function, self._imports.resolve, scopes, self._alias_nodes.get, self._imported_alias
+            )
+        return found
+
+    def module_definition(self, name: str) -> cst.FunctionDef | cst.ClassDef | None:
+        """The module-level ``def``/``class`` of that name (the last one), for following a
+        dependency defined in this file."""
+        if self._module_defs is None:
+            body = getattr(self._values, "_tree", None)
+            self._module_defs = {
+                statement.name.value: statement
+                for statement in (body.body if body is not None else ())
+                if isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+            }
+        return self._module_defs.get(name)
+
+    def _imported_alias(self, annotation: cst.BaseExpression) -> str | None:
+        qualified = self._imports.resolve(annotation)
+        external = self._values.external
+        if qualified is None or external is None or qualified.startswith(("typing", "fastapi")):
+            return None
+        qualified = absolute(qualified, self._values.module, self._values.package)
+        if qualified not in self._imported:
+            ask = getattr(external, "alias_declaration", None)
+            self._imported[qualified] = ask(qualified) if ask is not None else None
+        return self._imported[qualified]
 
     def annotated_declaration(
         self, node: cst.Subscript, scopes: Sequence[cst.CSTNode] = ()

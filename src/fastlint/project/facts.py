@@ -15,6 +15,7 @@ import ast
 import warnings
 from dataclasses import dataclass, field
 
+from fastlint.knowledge.fastapi import ANNOTATED, declaration_name
 from fastlint.project.classes import ClassFacts, read_classes
 from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
@@ -57,6 +58,9 @@ class ModuleFacts:
     # Module-level classes with bases (their bases, config, fields), for the model registry
     # (``semantic/models.py``): is ``UserOut`` a Pydantic model, and with which fields.
     models: dict[str, ClassFacts] = field(default_factory=dict)
+    # FastAPI declarations of module-level ``Annotated`` aliases: ``SessionDep = Annotated[
+    # Session, Depends(get_db)]`` -> "Depends" (route rules: the parameter is not a body).
+    declarations: dict[str, str] = field(default_factory=dict)
 
 
 def _decorator_names(node: ast.FunctionDef) -> list[str]:
@@ -204,4 +208,21 @@ def read_module(text: str, name: str, path: str) -> ModuleFacts | None:
     facts.aliases = dict(model.module_aliases())
     facts.provides = dict(model.module_provides())
     facts.models = read_classes(tree, text, imports, name, package)
+    facts.declarations = _declarations(model)
     return facts
+
+
+def _declarations(model: AstValues) -> dict[str, str]:
+    """``Dep = Annotated[T, Depends(...)]`` -> "Depends", for the module's aliases."""
+    found: dict[str, str] = {}
+    for name, value in model.module_assignments():
+        parts = model.subscript(value)
+        if parts is None or model.resolver.resolve(parts[0]) not in ANNOTATED:
+            continue
+        for element in parts[1][1:]:
+            func = model.call_func(element)
+            declaration = declaration_name(model.resolver.resolve(func)) if func else None
+            if declaration:
+                found[name] = declaration
+                break
+    return found

@@ -257,6 +257,11 @@ class ProjectIndex:
         self._touch(facts, table, local)
         return getattr(facts, table).get(local)
 
+    def alias_declaration(self, qualified: str) -> str | None:
+        """The FastAPI declaration a first-party ``Annotated`` alias makes: ``deps.SessionDep``
+        -> "Depends" for ``SessionDep = Annotated[Session, Depends(get_db)]``."""
+        return self._from_table(self.definition(qualified), "declarations")
+
     def model_class(self, qualified: str) -> tuple[ModuleFacts, ClassFacts] | str | None:
         """The first-party class a qualified name stands for (with bases: ``facts.models``),
         or the library name a first-party module re-exports (``pydantic.BaseModel``)."""
