@@ -47,7 +47,7 @@ class BareExcept(Rule):
     category = "quality"
     summary = "`except:`, or `except Exception:`/`except BaseException:` that only passes"
     message = (
-        "Catch the exceptions you expect (`except ValueError:`), and handle or log them "
+        "catch the exceptions you expect (`except ValueError:`), and handle or log them "
         "instead of passing"
     )
     requires_text = ("except",)
