@@ -1,0 +1,177 @@
+"""FST514: a ``bool`` variable or field not named with an auxiliary verb (``is_``, ``has_``)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastlint.engine.rule import Invalid, Option, Rule, Valid
+
+DEFAULT_PREFIXES = [
+    "is",
+    "has",
+    "have",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "was",
+    "were",
+    "did",
+    "does",
+    "do",
+    "are",
+    "needs",
+    "must",
+    "may",
+    "allow",
+    "allows",
+    "supports",
+    "use",
+    "uses",
+]
+
+
+class BooleanNamePrefix(Rule):
+    code = "FST514"
+    name = "boolean-name-prefix"
+    category = "quality"
+    default_enabled = False
+    summary = (
+        "A `bool` variable or field not named with an auxiliary verb (`is_`, `has_`, `can_`, "
+        "`should_`...)"
+    )
+    message = "Name a boolean with an auxiliary verb (`is_active`, `has_error`)"
+    options = (
+        Option(
+            "boolean-prefixes",
+            list,
+            DEFAULT_PREFIXES,
+            "The words a boolean name may start with (followed by `_`, or the whole name).",
+        ),
+    )
+    docs = """
+## What it does
+Reports, at the name, a variable or class field that holds a `bool` and whose name does not
+start with one of `boolean-prefixes` followed by `_` (`is_active`, `has_error`, `can_edit`,
+`should_retry`...). A `bool` is recognised from an annotation (`active: bool = True`, a model
+or dataclass field `verified: bool`, `Optional[bool]`/`bool | None` too) or from an assignment
+of `True`/`False` (`done = False`). Each name is reported once per scope, at its first binding.
+Leading underscores and case are ignored (`_IS_READY` is fine). Function parameters are not
+checked: they are often an API (query parameters, keyword arguments of a library).
+
+## Why is this bad?
+The seeds ask for descriptive names with auxiliary verbs: `if user.is_active` reads as a
+question with a yes/no answer, `if user.active` could be a timestamp, a count or an object.
+
+## Example
+```python
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    email: str
+    active: bool = True
+
+
+def find_admin(users: list[User]) -> bool:
+    found = False
+    for user in users:
+        found = found or user.email.endswith("@admin.example")
+    return found
+```
+
+## Use instead
+```python
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    email: str
+    is_active: bool = True
+
+
+def find_admin(users: list[User]) -> bool:
+    has_admin = False
+    for user in users:
+        has_admin = has_admin or user.email.endswith("@admin.example")
+    return has_admin
+```
+"""
+    valid = (
+        Valid("is_ready = False\nhas_error: bool = True\n"),
+        Valid("class A:\n    is_active: bool = True\n    can_edit: bool\n"),
+        Valid("def f(active: bool):\n    return active\n"),
+        Valid("count: int = 0\nname = 'x'\n"),
+        Valid("_IS_READY = True\n"),
+        Valid("active = False\n", {"boolean-prefixes": ["active"]}),
+        Valid("self.active = True\n"),
+    )
+    invalid = (
+        Invalid("done = False\n", 1, 1, message_contains="Name the boolean `done`"),
+        Invalid("class A:\n    active: bool = True\n", 2, 5, message_contains="`active`"),
+        Invalid(
+            "from typing import Optional\nverified: Optional[bool] = None\n",
+            2,
+            1,
+            message_contains="`verified`",
+        ),
+        Invalid(
+            "def f():\n    found = False\n    found = True\n",
+            2,
+            5,
+            message_contains="`is_`",
+        ),
+    )
+
+    def __init__(self, ctx: object) -> None:
+        super().__init__(ctx)  # type: ignore[arg-type]
+        self._reported: set[tuple[int, str]] = set()
+        self._prefixes: tuple[str, ...] | None = None
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if isinstance(value, cst.Name) and value.value in ("True", "False"):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self._check(target.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and self._is_bool(node.annotation.annotation):
+            self._check(node.target)
+
+    def _is_bool(self, annotation: cst.BaseExpression) -> bool:
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(
+            annotation.operator, cst.BitOr
+        ):
+            sides = (annotation.left, annotation.right)
+            return any(self._is_bool(s) for s in sides) and all(
+                self._is_bool(s) or (isinstance(s, cst.Name) and s.value == "None")
+                for s in sides
+            )
+        if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+            if self.ctx.resolve(annotation.value) in ("typing.Optional", "typing_extensions.Optional"):
+                element = annotation.slice[0].slice
+                return isinstance(element, cst.Index) and self._is_bool(element.value)
+            return False
+        return self.ctx.resolve(annotation) == "builtins.bool"
+
+    def _check(self, name: cst.Name) -> None:
+        text = name.value.lstrip("_").lower()
+        if not text or any(text == p or text.startswith(p + "_") for p in self.prefixes()):
+            return
+        scope = self.ctx.scopes[-1] if self.ctx.scopes else None
+        key = (id(scope), name.value)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        self.report(
+            name,
+            f"Name the boolean `{name.value}` with an auxiliary verb (`is_`, `has_`, `can_`, "
+            "`should_`...): it reads as a yes/no question",
+        )
+
+    def prefixes(self) -> tuple[str, ...]:
+        if self._prefixes is None:
+            self._prefixes = tuple(p.lower() for p in self.option("boolean-prefixes"))
+        return self._prefixes
