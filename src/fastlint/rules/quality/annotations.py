@@ -66,7 +66,8 @@ Reports each parameter of a `def` or `async def` without an annotation, at the p
 
 Not reported:
 - the first parameter of a method (`self`, `cls`, whatever its name), unless the method is a
-  `@staticmethod`;
+  `@staticmethod`, and a first parameter named `self` or `cls` anywhere (the functions that
+  decorators or `type(...)` make into methods);
 - the return of `__init__` when one of its parameters is annotated: type checkers then take it
   as `-> None`, as mypy does;
 - the return of a route handler that declares `response_model=`: the response type is declared
@@ -114,6 +115,7 @@ is for you to say.
         Valid("class A:\n    @classmethod\n    def m(klass) -> None:\n        pass\n"),
         Valid("class A:\n    def __init__(self, x: int):\n        self.x = x\n"),
         Valid("f = lambda x: x\n"),
+        Valid("def wrapper(self, *args: int) -> None:\n    pass\n"),
         Valid(
             "from fastapi import APIRouter\nrouter = APIRouter()\n"
             "@router.get('/', response_model=dict)\nasync def index():\n    return {}\n"
@@ -127,10 +129,10 @@ is for you to say.
             message_contains="Parameter `x` has no type annotation",
         ),
         Invalid(
-            "class A:\n    @staticmethod\n    def m(self) -> None:\n        pass\n",
+            "class A:\n    @staticmethod\n    def m(item) -> None:\n        pass\n",
             3,
             11,
-            message_contains="Parameter `self` has no type annotation",
+            message_contains="Parameter `item` has no type annotation",
         ),
         Invalid(
             "def f(*, x: int, **extra: int):\n    print(x)\n",
@@ -183,9 +185,15 @@ is for you to say.
         params = node.params
         positional = [*params.posonly_params, *params.params]
         scopes = self.ctx.scopes
-        if positional and scopes and isinstance(scopes[-1], cst.ClassDef):
-            if not self._decorated(node, _STATIC):
-                positional = positional[1:]  # self, cls
+        if positional and (
+            positional[0].name.value in ("self", "cls")  # also a wrapper made into a method
+            or (
+                scopes
+                and isinstance(scopes[-1], cst.ClassDef)
+                and not self._decorated(node, _STATIC)
+            )
+        ):
+            positional = positional[1:]
         for param in (*positional, params.star_arg, *params.kwonly_params, params.star_kwarg):
             if isinstance(param, cst.Param) and param.annotation is None:
                 self.report(
