@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.rule import Invalid, Rule, Valid
+from fastlint.engine.rule import Invalid, Option, Rule, Valid
 from fastlint.knowledge.fastapi import RESPONSE, response_kind
 from fastlint.knowledge.security import HTTP_EXCEPTIONS, TRACEBACK_TEXT
 from fastlint.rules.security._common import argument, values_of
@@ -17,6 +17,11 @@ _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TEXT_ATTRIBUTES = frozenset({"args", "message", "msg", "orig", "__cause__", "__context__"})
 _TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
 _MAX_DEPTH = 4
+# Exceptions about the values a client sent, whose message is usually meant for it.
+_ALLOWED = (
+    *("ValueError", "TypeError", "KeyError", "IndexError", "LookupError", "UnicodeError"),
+    *("UnicodeDecodeError", "UnicodeEncodeError", "json.JSONDecodeError"),
+)
 
 
 class ExceptionDetailLeak(Rule):
@@ -37,6 +42,14 @@ class ExceptionDetailLeak(Rule):
         | {"PlainTextResponse", "HTMLResponse", "ORJSONResponse", "UJSONResponse"}
     )
     needs_project = True  # exceptions of the project's own classes carry messages for users
+    options = (
+        Option(
+            "allowed-exceptions",
+            list,
+            list(_ALLOWED),
+            "exception classes whose message may be sent to clients (qualified; builtins bare)",
+        ),
+    )
     docs = """
 ## What it does
 Finds an `HTTPException` (or `WebSocketException`) whose `detail`, or a response
@@ -58,11 +71,20 @@ handler registered for every exception (`@app.exception_handler(Exception)` or `
 Not reported:
 - exceptions of the project's own classes (defined in this file or a first-party module):
   their messages are written for users (`raise UserNotFound("No such user")`);
+- the exceptions of `allowed-exceptions`, by default those about the values a client sent:
+  `ValueError`, `TypeError`, `KeyError`, `IndexError`, `LookupError`, `UnicodeError` (and its
+  decode/encode errors), `json.JSONDecodeError`. `except ValueError as exc:
+  raise HTTPException(400, str(exc))` is how most services answer a bad value. A tuple is
+  reported when one of its classes is (`except (httpx.HTTPError, ValueError)`);
 - `HTTPException` caught and re-raised (`detail=exc.detail`), and fields that are not its text
   (`exc.status_code`, `exc.errors()` of a validation error);
 - the exception's class name alone (`type(exc).__name__`): it tells the client which error
   happened, not the internal details;
 - logging the exception, which is what you should do.
+
+Everything else is reported: `Exception` and `BaseException`, library errors
+(`sqlalchemy.exc.IntegrityError` holds the SQL, `httpx.HTTPError` the internal URL,
+`pydantic.ValidationError` the input values, a password among them), `OSError` (paths).
 
 ## Why is this bad?
 An exception's message is written for developers: it holds SQL statements and driver errors,
@@ -102,8 +124,17 @@ async def create_order(order: dict) -> dict:
         logger.exception("saving order failed")
         raise HTTPException(status_code=500, detail="Could not save the order") from exc
 ```
+
+## Options
+`allowed-exceptions` (list of qualified class names, builtins bare; default above): exceptions
+whose message may go to clients. Set `allowed-exceptions = []` to report every exception that
+is not the project's own.
 """
     valid = (
+        Valid(
+            _TRY + "    except (ValueError, KeyError) as exc:\n"
+            "        raise HTTPException(400, detail=str(exc))\n"
+        ),
         Valid(
             _TRY + "    except Exception as exc:\n        logger.exception(exc)\n"
             "        raise HTTPException(500, detail='Internal error')\n"
@@ -153,10 +184,10 @@ async def create_order(order: dict) -> dict:
             "        raise HTTPException(500, detail)\n",
             9,
             15,
-            message_contains="`f'Failed: {e}'`",
+            message_contains="`e` in an f-string",
         ),
         Invalid(
-            _TRY + "    except (ValueError, KeyError) as e:\n"
+            _TRY + "    except (ValueError, OSError) as e:\n"
             "        message = 'bad: '\n        message += repr(e)\n"
             "        raise HTTPException(400, detail=message)\n",
             10,
@@ -194,12 +225,21 @@ async def create_order(order: dict) -> dict:
             15,
             message_contains="Response detail is built from the caught exception",
         ),
+        Invalid(
+            _TRY + "    except ValueError as exc:\n"
+            "        raise HTTPException(400, detail=str(exc))\n",
+            8,
+            15,
+            options={"allowed-exceptions": []},
+            message_contains="`str(exc)`",
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self._caught: list[str | None] = []  # enclosing ``except`` names (None: no ``as``)
         self._handlers: dict[int, str] = {}  # exception handler function -> its exc parameter
+        self._allowed: set[str] | None = None
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._enter_except(node)
@@ -270,6 +310,13 @@ async def create_order(order: dict) -> dict:
         qualified = self.ctx.resolve(node)
         if qualified is None or qualified in HTTP_EXCEPTIONS:
             return False  # a class of this file (or a name we cannot read)
+        if self._allowed is None:
+            self._allowed = {
+                name if "." in name else f"builtins.{name}"
+                for name in self.option("allowed-exceptions")
+            }
+        if qualified in self._allowed:
+            return False
         if qualified.rsplit(".", 1)[-1] in ("HTTPException", "WebSocketException"):
             return False
         project = self.ctx.project
@@ -305,10 +352,10 @@ async def create_order(order: dict) -> dict:
             return self._call_leak(node, names, depth)  # type: ignore[arg-type]
         if kind is cst.FormattedString:
             for part in node.parts:  # type: ignore[attr-defined]
-                if isinstance(part, cst.FormattedStringExpression) and self._leak(
-                    part.expression, names, depth + 1
-                ):
-                    return f"`{self.ctx.module.code_for_node(node)}`"
+                if isinstance(part, cst.FormattedStringExpression):
+                    found = self._leak(part.expression, names, depth + 1)
+                    if found is not None:
+                        return f"{found} in an f-string"
             return None
         return self._children_leak(node, names, depth)
 

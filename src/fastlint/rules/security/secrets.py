@@ -73,10 +73,14 @@ def secret_value(value: str, name: str | None = None) -> bool:
     if not value.startswith("eyJ") and _DOTTED.fullmatch(value):
         return False  # a config key or module path (a JWT starts with ``eyJ``)
     if name is not None:
-        named, said = words(name), words(value)
+        named, said = _singular(words(name)), _singular(words(value))
         if said and set(said) <= set(named) and named[-1] in said:
             return False  # ``ACCESS_TOKEN = "access_token"``: the name of a field or key
     return True
+
+
+def _singular(parts: list[str]) -> list[str]:
+    return [part[:-1] if len(part) > 3 and part.endswith("s") else part for part in parts]
 
 
 class HardcodedSecret(Rule):
@@ -123,8 +127,9 @@ And the value has to look like a secret. These are not reported:
   (`"X-API-Key"`), config keys and module paths (`"auth.jwt_secret"`);
 - scheme, grant and token-type words: `"bearer"`, `"basic"`, `"password"`, `"refresh_token"`,
   `"HS256"`...;
-- a value that names the field it is the key of: `ACCESS_TOKEN = "access_token"`,
-  `PASSWORD = "password"`;
+- a value that names the field it is the key of: its words are words of the name, the last
+  one among them (`ACCESS_TOKEN = "access_token"`, `PASSWORD = "password"`,
+  `RESOURCE_PASSWORD = "Passwords"`);
 - anything that is not a string literal: `settings.SECRET_KEY`, `os.environ["API_KEY"]`,
   `Field(...)`, `secrets.token_urlsafe(32)`, f-strings;
 - the members of `Enum` classes (`class TokenKind(str, Enum): ACCESS_TOKEN = "access"`).
@@ -207,6 +212,7 @@ calls (S106) or comparisons.
         Valid("password = 'Your password is too short'\n"),
         Valid("SECRET = 'abc'\nPASSWORD = '********'\n"),
         Valid("ACCESS_TOKEN = 'access_token'\nPASSWORD = 'password'\n"),
+        Valid("RESOURCE_PASSWORD = 'Passwords'\n"),
         Valid("API_KEY = 'X-API-Key'\nAPI_KEY_NAME = 'access_token'\n"),
         Valid("JWT_SECRET = '<your-jwt-secret>'\n"),
         Valid("TOKEN = 'auth.jwt.token'\nPASSWORD_MIN_LENGTH = 8\n"),
