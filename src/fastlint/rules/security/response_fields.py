@@ -1,0 +1,254 @@
+"""FST406: a route's response model has a field that should never reach a client."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastlint.engine.fastapi_model import Route
+from fastlint.engine.rule import Invalid, Rule, Valid
+from fastlint.rules.security._common import words
+from fastlint.semantic.models import ModelClass, ModelField
+
+# Always sensitive: a password or what is derived from one.
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
+# Credentials: sensitive unless the model is one that issues them (see ``_issues_credentials``).
+_CREDENTIAL_HEADS = frozenset({"token", "secret", "apikey"})
+_KEY_QUALIFIERS = frozenset({"api", "secret", "private", "access", "signing", "encryption"})
+_ISSUING_WORDS = frozenset(
+    {"token", "login", "auth", "session", "credential", "oauth", "jwt", "key", "apikey", "secret"}
+)
+_TOKEN_SHAPE = frozenset({"token_type", "expires_in"})
+_HIDDEN = ("SecretStr", "SecretBytes")  # serialized as "**********"
+# ``next_page_token``, ``csrf_token``, ``token_count``: cursors, anti-CSRF values and counts,
+# meant for the client (a count is an ``int``: ``total_tokens``).
+_NOT_CREDENTIAL = frozenset(
+    {"page", "next", "continuation", "pagination", "cursor", "csrf", "xsrf", "sync", "count"}
+    | {"type", "url", "uri", "expire", "expiry", "expires", "name", "id", "prefix", "hint"}
+)
+_NUMBERS = frozenset({"int", "float", "bool", "datetime", "datetime.datetime", "Decimal"})
+_MODELS = (
+    "from fastapi import FastAPI\nfrom pydantic import BaseModel\napp = FastAPI()\n"
+    "class UserBase(BaseModel):\n    email: str\n"
+    "class UserInDB(UserBase):\n    hashed_password: str\n"
+    "class UserOut(UserBase):\n    id: int\n"
+)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _kind(name: str) -> str | None:
+    """ "password" or "credential" for a sensitive field name, else None."""
+    parts = words(name)
+    if not parts:
+        return None
+    if _PASSWORD_WORDS & set(parts):
+        return "password"
+    head = parts[-1]
+    if _NOT_CREDENTIAL & set(parts):
+        return None
+    if head in _CREDENTIAL_HEADS or (
+        head == "key" and len(parts) > 1 and parts[-2] in _KEY_QUALIFIERS
+    ):
+        return "credential"
+    return None
+
+
+def _issues_credentials(model: ModelClass) -> bool:
+    """A token or key response: named so (``Token``, ``LoginResponse``, ``ApiKeyCreated``) or
+    shaped as an OAuth2 token response (``token_type``, ``expires_in``)."""
+    if set(_singular(part) for part in words(model.name)) & _ISSUING_WORDS:
+        return True
+    return any(item.name in _TOKEN_SHAPE for item in model.fields)
+
+
+def _hidden(item: ModelField) -> bool:
+    """Not serialized: ``Field(exclude=True)``, or a ``SecretStr`` that prints as stars."""
+    default = (item.default or "").replace(" ", "")
+    return "exclude=True" in default or any(hidden in item.annotation for hidden in _HIDDEN)
+
+
+class SensitiveFieldInResponse(Rule):
+    code = "FST406"
+    name = "sensitive-field-in-response"
+    category = "security"
+    summary = (
+        "A model used as a response model (or returned from a route) has a field like "
+        "`password`, `hashed_password`, `secret`, `token`"
+    )
+    message = "Response model has a sensitive field: use a response model without it"
+    requires_text = ("@",)  # routes are decorated; their models may live in other modules
+    needs_project = True  # models imported from the project's other modules
+    docs = """
+## What it does
+Follows the model each route declares, with `response_model=` or its return annotation (also
+inside `list[...]`, `Optional[...]`, `X | None`, `Annotated[...]`, `Page[...]`), to its class in
+the same file or in a first-party module, with the fields it inherits from its bases, and
+reports sensitive fields that would be sent to clients:
+
+- **passwords**, always: any field with the word `password`, `passwd`, `pwd` or `passphrase`
+  (`password`, `hashed_password`, `password_hash`, `password_salt`);
+- **credentials**: fields whose last word is `token`, `secret` or `apikey`, or `key` after
+  `api`, `secret`, `private`, `access`, `signing` or `encryption` (`access_token`,
+  `refresh_token`, `reset_token`, `client_secret`, `totp_secret`, `api_key`, `private_key`),
+  but not pagination cursors, anti-CSRF values and token counts (`next_page_token`,
+  `csrf_token`, `token_type`, a field annotated `int` such as `total_tokens`).
+  These are not reported in a model whose job is to hand out credentials: one whose class name
+  has the word `token`, `login`, `auth`, `session`, `credential`, `oauth`, `jwt`, `key`,
+  `apikey` or `secret` (`Token`, `LoginResponse`, `ApiKeyCreated`), or that has a `token_type`
+  or `expires_in` field (an OAuth2 token response).
+
+Fields that are not serialized are not reported: `Field(exclude=True)`, and `SecretStr` /
+`SecretBytes`, which Pydantic writes as `"**********"`. One diagnostic per route names every
+sensitive field of its model and where each is declared. SQLModel table models returned as
+they are count too (that is the typical leak: `-> User` with `hashed_password`).
+
+## Why is this bad?
+FastAPI serializes every field of the response model. A password hash in a user listing is
+cracked offline; a reset or refresh token lets whoever reads the response (a log, a proxy, a
+browser extension) take over the account. Response models exist to leave such fields out.
+
+## Example
+```python
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+router = APIRouter()
+
+
+class User(BaseModel):
+    id: int
+    email: str
+    hashed_password: str
+
+
+@router.get("/users/{user_id}", response_model=User)
+async def read_user(user_id: int) -> User:
+    ...
+```
+
+## Use instead
+```python
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+router = APIRouter()
+
+
+class UserBase(BaseModel):
+    id: int
+    email: str
+
+
+class UserInDB(UserBase):
+    hashed_password: str
+
+
+class UserPublic(UserBase):
+    pass
+
+
+@router.get("/users/{user_id}", response_model=UserPublic)
+async def read_user(user_id: int) -> UserInDB:
+    ...
+```
+"""
+    valid = (
+        Valid(_MODELS + "@app.get('/me', response_model=UserOut)\nasync def me():\n    ...\n"),
+        Valid(_MODELS + "@app.get('/me')\nasync def me() -> UserOut:\n    ...\n"),
+        Valid(
+            _MODELS + "@app.get('/me', response_model=UserOut)\nasync def me() -> UserInDB:\n"
+            "    ...\n"
+        ),
+        Valid(
+            _MODELS + "class Token(BaseModel):\n    access_token: str\n    token_type: str\n"
+            "@app.post('/token')\nasync def login() -> Token:\n    ...\n"
+        ),
+        Valid(
+            _MODELS + "class Issued(BaseModel):\n    refresh_token: str\n    expires_in: int\n"
+            "@app.post('/refresh')\nasync def refresh() -> Issued:\n    ...\n"
+        ),
+        Valid(
+            _MODELS + "from pydantic import Field, SecretStr\nclass Out(BaseModel):\n"
+            "    password: str = Field(exclude=True)\n    api_key: SecretStr\n"
+            "@app.get('/x')\nasync def x() -> Out:\n    ...\n"
+        ),
+        Valid(_MODELS + "async def helper() -> UserInDB:\n    ...\n"),
+        Valid(
+            _MODELS + "@app.get('/me', response_model=None)\nasync def me() -> UserInDB:\n    ...\n"
+        ),
+        Valid(
+            _MODELS + "class Page(BaseModel):\n    next_page_token: str | None\n"
+            "    items: list[UserOut]\n@app.get('/users')\nasync def users() -> Page:\n    ...\n"
+        ),
+    )
+    invalid = (
+        Invalid(
+            _MODELS + "@app.get('/me', response_model=UserInDB)\nasync def me():\n    ...\n",
+            10,
+            17,
+            message_contains="`hashed_password`",
+        ),
+        Invalid(
+            _MODELS + "from typing import Optional\n@app.get('/users')\n"
+            "async def users() -> list[Optional[UserInDB]]:\n    ...\n",
+            12,
+            22,
+            message_contains="route `GET /users`",
+        ),
+        Invalid(
+            _MODELS + "class Member(UserOut):\n    api_key: str\n    reset_token: str\n"
+            "@app.post('/members')\nasync def add() -> Member:\n    ...\n",
+            14,
+            20,
+            message_contains="`api_key`, `reset_token`",
+        ),
+    )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not node.decorators:
+            return
+        for route in self.ctx.fastapi.routes_of(node):
+            if route.method == "websocket":
+                continue
+            declared = route.keywords.get("response_model")
+            if declared is not None:
+                self._check(route, declared, declared.value)
+            elif node.returns is not None:
+                self._check(route, node.returns.annotation, node.returns.annotation)
+
+    def _check(self, route: Route, at: cst.CSTNode, annotation: cst.BaseExpression) -> None:
+        model = self.ctx.models.model_in_annotation(annotation, self.ctx.scopes)
+        if model is None or model.is_settings:
+            return
+        issuing = None
+        found = []
+        for item in model.fields:
+            kind = _kind(item.name)
+            if kind is None or _hidden(item):
+                continue
+            if kind == "credential":
+                if item.annotation.replace(" ", "").removesuffix("|None") in _NUMBERS:
+                    continue
+                if issuing is None:
+                    issuing = _issues_credentials(model)
+                if issuing:
+                    continue
+            found.append(item)
+        if not found:
+            return
+        names = ", ".join(f"`{item.name}`" for item in found)
+        where = "; ".join(
+            f"`{item.name}` in {item.path.rsplit('/', 1)[-1]}:{item.line}"
+            for item in found
+            if item.line and item.path != self.ctx.path
+        )
+        shown = f"{route.method.upper()} {route.path}" if route.path is not None else route.method
+        plural = "fields" if len(found) > 1 else "field"
+        self.report(
+            at,
+            f"Response model `{model.name}` of route `{shown}` has the sensitive {plural} "
+            f"{names}{f' ({where})' if where else ''}: use a response model without "
+            f"{'them' if len(found) > 1 else 'it'}",
+        )
