@@ -60,6 +60,40 @@ class Route:
             arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "False"
         )
 
+    @property
+    def methods(self) -> frozenset[str] | None:
+        """The HTTP methods the route answers (``route_methods``)."""
+        return route_methods(self.method, self.keywords)
+
+
+def route_methods(method: str, keywords: dict[str, cst.Arg]) -> frozenset[str] | None:
+    """The HTTP methods of a route: ``{"POST"}`` for ``.post``; for ``api_route`` and
+    ``add_api_route`` its literal ``methods=[...]`` (``{"GET"}`` without one, as FastAPI does);
+    empty for a websocket; None when ``methods=`` is not a literal list of strings."""
+    if method == "websocket":
+        return frozenset()
+    if method not in ("api_route", "add_api_route"):
+        return frozenset({method.upper()})
+    arg = keywords.get("methods")
+    if arg is None:
+        return frozenset({"GET"})
+    if not isinstance(arg.value, (cst.List, cst.Tuple, cst.Set)):
+        return None
+    found = [string_value(element.value) for element in arg.value.elements]
+    if not all(isinstance(value, str) for value in found):
+        return None
+    return frozenset(value.upper() for value in found if value is not None)
+
+
+def added_route(call: cst.Call) -> tuple[cst.Arg | None, cst.Arg | None, dict[str, cst.Arg]]:
+    """The path argument, the endpoint argument and the keywords of an
+    ``add_api_route(path, endpoint, ...)`` call (the caller checks the receiver's kind)."""
+    keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    path = keywords.get("path") or (positional[0] if positional else None)
+    endpoint = keywords.get("endpoint") or (positional[1] if len(positional) > 1 else None)
+    return path, endpoint, keywords
+
 
 def string_value(node: cst.CSTNode | None) -> str | None:
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):

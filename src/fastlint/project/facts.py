@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from fastlint.knowledge.fastapi import ANNOTATED, declaration_name
 from fastlint.project.classes import ClassFacts, read_classes
+from fastlint.project.routers import RouterFacts, read_routers
 from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
 from fastlint.semantic.values import Callee
@@ -61,6 +62,8 @@ class ModuleFacts:
     # FastAPI declarations of module-level ``Annotated`` aliases: ``SessionDep = Annotated[
     # Session, Depends(get_db)]`` -> "Depends" (route rules: the parameter is not a body).
     declarations: dict[str, str] = field(default_factory=dict)
+    # Module-level ``APIRouter``s: prefix, included routers, route paths (FST212).
+    routers: dict[str, RouterFacts] = field(default_factory=dict)
 
 
 def _decorator_names(node: ast.FunctionDef) -> list[str]:
@@ -209,6 +212,7 @@ def read_module(text: str, name: str, path: str) -> ModuleFacts | None:
     facts.provides = dict(model.module_provides())
     facts.models = read_classes(tree, text, imports, name, package)
     facts.declarations = _declarations(model)
+    facts.routers = read_routers(tree, imports, facts.values, name, package)
     return facts
 
 

@@ -33,6 +33,7 @@ from fastlint.engine.source import decode
 from fastlint.project.classes import ClassFacts
 from fastlint.project.facts import FunctionFacts, ModuleFacts, read_module
 from fastlint.project.modules import ModuleFinder, module_name
+from fastlint.project.routers import RouterFacts
 from fastlint.semantic import kinds
 from fastlint.semantic.blocking import Blocking, BlockingPolicy
 from fastlint.semantic.blocking import policy as default_policy
@@ -272,6 +273,16 @@ class ProjectIndex:
         self._touch(facts, "models", local)
         model = facts.models.get(local)
         return (facts, model) if model is not None else None
+
+    def router(self, qualified: str) -> RouterFacts | None:
+        """A first-party module-level ``APIRouter``: its prefix, the routers it includes and
+        its route paths (``project/routers.py``), following re-exports."""
+        found = self.definition(qualified)
+        if found is None:
+            return None
+        facts, local = found
+        self._touch(facts, "routers", local)
+        return facts.routers.get(local)
 
     def provided_kind(self, qualified: str) -> str | None:
         """The kind a first-party dependency function returns or yields (``-> Iterator[T]``)."""
