@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fastlint.config.settings import build_settings
+from fastlint.config.settings import build_settings, read_config_table
 from fastlint.run.discovery import discover
 from fastlint.run.runner import lint_files
 
@@ -20,7 +20,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 def lint_fixture(app: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.chdir(app)
-    settings = build_settings({}, origin="test", root=app)
+    # A fixture's own pyproject.toml configures it (layers_app's [tool.fastlint.layers]).
+    config = app / "pyproject.toml"
+    table = read_config_table(config) if config.is_file() else {}
+    settings = build_settings(table, origin="test", root=app)
     found = lint_files(discover([Path(".")], settings), settings)
     return [f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}" for d in sorted(found)]
 

@@ -10,6 +10,23 @@ from fastlint.engine.rule import Invalid, Rule, Valid
 
 # A module that imports one of these is a command-line program: printing is its output.
 CLI_MODULES = frozenset({"argparse", "click", "typer", "fire", "docopt", "rich_click"})
+# Directories of code whose output is for a person at a terminal: command-line programs,
+# scripts, database migrations (run by alembic's CLI), examples, test helpers.
+SCRIPT_DIRECTORIES = frozenset(
+    {
+        "cli",
+        "commands",
+        "management",
+        "scripts",
+        "migrations",
+        "alembic",
+        "examples",
+        "example_dags",
+        "docs_src",
+        "tests",
+        "testing",
+    }
+)
 _STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
 
 
@@ -33,14 +50,14 @@ def _text(node: cst.BaseExpression) -> str | None:
 
 
 def _not_application_code(path: str) -> bool:
-    """Tests, ``conftest.py`` and ``__main__.py`` print as a matter of course."""
+    """Tests, scripts, ``conftest.py`` and ``__main__.py`` print as a matter of course."""
     name = os.path.basename(path)
-    parts = path.replace("\\", "/").split("/")
+    parts = [part.lstrip("_") for part in path.replace("\\", "/").split("/")]
     return (
-        name in ("__main__.py", "conftest.py")
+        name in ("__main__.py", "conftest.py", "cli.py", "manage.py")
         or name.startswith("test_")
         or name.endswith("_test.py")
-        or "tests" in parts[:-1]
+        or not SCRIPT_DIRECTORIES.isdisjoint(parts[:-1])
     )
 
 
@@ -60,8 +77,12 @@ functions named `print` are not the built-in and are not reported.
 Not reported, because printing is their job:
 - code inside `if __name__ == "__main__":`;
 - modules that are command-line programs: a module that imports `argparse`, `click`, `typer`,
-  `fire`, `docopt` or `rich_click`, and `__main__.py`;
-- tests: `test_*.py`, `*_test.py`, `conftest.py` and files in a `tests` directory;
+  `fire`, `docopt` or `rich_click`, and `__main__.py`, `cli.py`, `manage.py`;
+- tests: `test_*.py`, `*_test.py`, `conftest.py`;
+- files in a directory named `cli`, `commands`, `management`, `scripts`, `migrations`,
+  `alembic`, `examples`, `example_dags`, `docs_src`, `tests` or `testing` (at any depth, with
+  or without leading underscores: `_migrations`):
+  command-line programs, database migrations run from a terminal, examples and test helpers;
 - `print(..., file=f)` that writes to a file object: that is file output, not logging.
   `file=sys.stderr` and `file=sys.stdout` *are* reported: in a server, those streams are the
   log, and a logger gives them a level, a time and the request's context.
