@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import libcst as cst
 
+from fastlint.engine.context import Context
 from fastlint.engine.fastapi_model import Route
 from fastlint.engine.rule import Invalid, Rule, Valid
 from fastlint.rules.security._common import words
@@ -25,6 +29,13 @@ _NOT_CREDENTIAL = frozenset(
     {"page", "next", "continuation", "pagination", "cursor", "csrf", "xsrf", "sync", "count"}
     | {"type", "url", "uri", "expire", "expiry", "expires", "name", "id", "prefix", "hint"}
 )
+# Decorators that change what a field is serialized as (Airflow redacts ``password`` so).
+_TRANSFORMS = re.compile(
+    r"@\s*(?:\w+\.)*(field_serializer|field_validator|validator|model_serializer)"
+    r"\s*\(([^)]*)\)?"
+)
+_NEXT_DECORATOR = re.compile(r"\n\s*@(?!classmethod|staticmethod)")
+_REDACTING = ("redact", "mask", "***", "hide", "obfuscat", "censor")
 _NUMBERS = frozenset({"int", "float", "bool", "datetime", "datetime.datetime", "Decimal"})
 _MODELS = (
     "from fastapi import FastAPI\nfrom pydantic import BaseModel\napp = FastAPI()\n"
@@ -99,8 +110,12 @@ reports sensitive fields that would be sent to clients:
   `apikey` or `secret` (`Token`, `LoginResponse`, `ApiKeyCreated`), or that has a `token_type`
   or `expires_in` field (an OAuth2 token response).
 
-Fields that are not serialized are not reported: `Field(exclude=True)`, and `SecretStr` /
-`SecretBytes`, which Pydantic writes as `"**********"`. One diagnostic per route names every
+Fields that are not serialized as they are, are not reported: `Field(exclude=True)`,
+`SecretStr` / `SecretBytes` (which Pydantic writes as `"**********"`), fields named by a
+`field_serializer` of the class that declares them, fields a `field_validator`/`validator`
+of that class redacts (its function mentions redacting or masking:
+`@field_validator("password") def redact_password(...)`; a strength check does not count),
+and every field of a model with a `model_serializer`. One diagnostic per route names every
 sensitive field of its model and where each is declared. SQLModel table models returned as
 they are count too (that is the typical leak: `-> User` with `hashed_password`).
 
@@ -182,8 +197,23 @@ async def read_user(user_id: int) -> UserInDB:
             _MODELS + "class Page(BaseModel):\n    next_page_token: str | None\n"
             "    items: list[UserOut]\n@app.get('/users')\nasync def users() -> Page:\n    ...\n"
         ),
+        Valid(
+            _MODELS + "from pydantic import field_validator\nclass Conn(BaseModel):\n"
+            "    password: str | None\n    @field_validator('password', mode='after')\n"
+            "    @classmethod\n    def redact_password(cls, v):\n        return '***'\n"
+            "@app.get('/c')\nasync def c() -> Conn:\n    ...\n"
+        ),
     )
     invalid = (
+        Invalid(
+            _MODELS + "from pydantic import field_validator\nclass Account(BaseModel):\n"
+            "    password: str\n    @field_validator('password')\n    @classmethod\n"
+            "    def strong(cls, v):\n        if len(v) < 8:\n            raise ValueError('short')\n"
+            "        return v\n@app.get('/a')\nasync def a() -> Account:\n    ...\n",
+            20,
+            18,
+            message_contains="`password`",
+        ),
         Invalid(
             _MODELS + "@app.get('/me', response_model=UserInDB)\nasync def me():\n    ...\n",
             10,
@@ -206,6 +236,10 @@ async def read_user(user_id: int) -> UserInDB:
         ),
     )
 
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._transformed: dict[tuple[str, int], frozenset[str] | None] = {}
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not node.decorators:
             return
@@ -226,7 +260,7 @@ async def read_user(user_id: int) -> UserInDB:
         found = []
         for item in model.fields:
             kind = _kind(item.name)
-            if kind is None or _hidden(item):
+            if kind is None or _hidden(item) or self._serialized_otherwise(item):
                 continue
             if kind == "credential":
                 if item.annotation.replace(" ", "").removesuffix("|None") in _NUMBERS:
@@ -244,7 +278,7 @@ async def read_user(user_id: int) -> UserInDB:
             for item in found
             if item.line and item.path != self.ctx.path
         )
-        shown = f"{route.method.upper()} {route.path}" if route.path is not None else route.method
+        shown = f"{route.method.upper()} {route.path}" if route.path else route.method.upper()
         plural = "fields" if len(found) > 1 else "field"
         self.report(
             at,
@@ -252,3 +286,51 @@ async def read_user(user_id: int) -> UserInDB:
             f"{names}{f' ({where})' if where else ''}: use a response model without "
             f"{'them' if len(found) > 1 else 'it'}",
         )
+
+    def _serialized_otherwise(self, item: ModelField) -> bool:
+        """A serializer or redacting validator of the declaring class rewrites the field, or a
+        ``model_serializer`` rewrites the whole model."""
+        if item.path == self.ctx.path or not item.path:
+            key = (self.ctx.path, 0)
+            if key not in self._transformed:
+                self._transformed[key] = _transforms(self.ctx.text)
+        else:
+            key = (item.path, item.line)
+            if key not in self._transformed:
+                self._transformed[key] = _transforms(_class_text(item.path, item.line))
+        found = self._transformed[key]
+        return found is None or item.name in found
+
+
+def _class_text(path: str, line: int) -> str:
+    """The source of the module-level class whose body holds ``line``."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    start = line - 1
+    while start > 0 and not lines[start].startswith("class "):
+        start -= 1
+    end = line
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in " \t#)"):
+        end += 1
+    return "\n".join(lines[start:end])
+
+
+def _transforms(text: str) -> frozenset[str] | None:
+    """The fields that serializers of ``text`` rewrite, and those its validators redact (the
+    function mentions redacting or masking: a strength check is no redaction); None when a
+    ``model_serializer`` rewrites every field."""
+    if "serializer" not in text and "validator" not in text:
+        return frozenset()
+    names: set[str] = set()
+    for match in _TRANSFORMS.finditer(text):
+        kind = match.group(1)
+        if kind == "model_serializer":
+            return None
+        if kind != "field_serializer":
+            body = _NEXT_DECORATOR.split(text[match.end() : match.end() + 600], 1)[0].lower()
+            if not any(word in body for word in _REDACTING):
+                continue
+        names.update(re.findall(r"[\"']([A-Za-z_]\w*)[\"']", match.group(2) or ""))
+    return frozenset(names)
