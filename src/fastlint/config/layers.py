@@ -13,15 +13,12 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import Any
 
 STRICT = "strict"
 DOMAIN = "domain"
 RESERVED = frozenset({STRICT, DOMAIN})
 # Layers FST702 treats as domain code when the table has no ``domain`` key.
-DEFAULT_DOMAIN = frozenset(
-    {"services", "service", "repositories", "repository", "domain", "crud"}
-)
+DEFAULT_DOMAIN = frozenset({"services", "service", "repositories", "repository", "domain", "crud"})
 # One part of a module glob: an identifier, possibly with ``*``/``?``/``[...]`` wildcards; or
 # ``**``, any number of parts (none included).
 _PART = re.compile(r"^(\*\*|[A-Za-z0-9_*?\[\]!-]+)$")
@@ -72,29 +69,18 @@ def _glob_problem(glob: str) -> str | None:
     return None
 
 
-def layer_problem(table: Any) -> str | None:
-    """Why ``table`` is not a valid ``[tool.fastlint.layers]`` table, in one line; or None."""
-    if not isinstance(table, dict):
-        return "`layers` must be a table: [tool.fastlint.layers] with `name = \"module.glob\"` keys"
-    names = []
-    for name, value in table.items():
-        if name == STRICT:
-            if not isinstance(value, bool):
-                return f"`layers.strict` must be true or false, not {value!r}"
-            continue
-        if name == DOMAIN:
-            continue
-        globs = [value] if isinstance(value, str) else value
-        if not isinstance(globs, list) or not globs or not all(isinstance(g, str) for g in globs):
-            return f"layer `{name}` must be a module glob or a list of them, not {value!r}"
-        for glob in globs:
-            problem = _glob_problem(glob)
-            if problem is not None:
-                return f"layer `{name}`: `{glob}` is not a valid module glob: {problem}"
-        names.append(name)
-    if not names and len(table) > 0:
-        return "[tool.fastlint.layers] declares no layer (only `strict`/`domain`)"
-    domain = table.get(DOMAIN, [])
+def _layer_problem(name: str, value: object) -> str | None:
+    globs = [value] if isinstance(value, str) else value
+    if not isinstance(globs, list) or not globs or not all(isinstance(g, str) for g in globs):
+        return f"layer `{name}` must be a module glob or a list of them, not {value!r}"
+    for glob in globs:
+        problem = _glob_problem(glob)
+        if problem is not None:
+            return f"layer `{name}`: `{glob}` is not a valid module glob: {problem}"
+    return None
+
+
+def _domain_problem(domain: object, names: list[str]) -> str | None:
     if not isinstance(domain, list) or not all(isinstance(item, str) for item in domain):
         return f"`layers.domain` must be a list of layer names, not {domain!r}"
     for item in domain:
@@ -104,7 +90,24 @@ def layer_problem(table: Any) -> str | None:
     return None
 
 
-def parse_layers(table: dict[str, Any]) -> Layers | None:
+def layer_problem(table: object) -> str | None:
+    """Why ``table`` is not a valid ``[tool.fastlint.layers]`` table, in one line; or None."""
+    if not isinstance(table, dict):
+        return '`layers` must be a table: [tool.fastlint.layers] with `name = "module.glob"` keys'
+    strict = table.get(STRICT, False)
+    if not isinstance(strict, bool):
+        return f"`layers.strict` must be true or false, not {strict!r}"
+    names = [name for name in table if name not in RESERVED]
+    for name in names:
+        problem = _layer_problem(name, table[name])
+        if problem is not None:
+            return problem
+    if table and not names:
+        return "[tool.fastlint.layers] declares no layer (only `strict`/`domain`)"
+    return _domain_problem(table.get(DOMAIN, []), names)
+
+
+def parse_layers(table: dict[str, object]) -> Layers | None:
     """The layers of a valid table (None when it declares none, or is not valid)."""
     if not table or layer_problem(table) is not None:
         return None

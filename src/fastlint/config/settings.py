@@ -109,7 +109,7 @@ _TYPES: dict[str, type] = {
 def rule_catalog() -> dict[str, RuleInfo]:
     """Every rule's catalog entry by code, in ``ALL_RULES`` order (imports the rules unless a
     catalog was read with ``load_rule_catalog``)."""
-    global _catalog, _catalog_from_rules
+    global _catalog, _catalog_from_rules  # noqa: FST509 (one rule catalog per process)
     if _catalog is None:
         from fastlint.rules import ALL_RULES
 
@@ -130,7 +130,7 @@ def _catalog_file(directory: Path) -> Path:
 def load_rule_catalog(directory: Path) -> bool:
     """Use the rule catalog a run of this same fastlint code saved in ``directory`` (a results
     cache); False (and nothing changes) when there is none, or it cannot be read."""
-    global _catalog
+    global _catalog  # noqa: FST509 (one rule catalog per process)
     if _catalog is not None:
         return True
     try:

@@ -52,7 +52,7 @@ def unused_noqa(
     for row, column, comment, line in _comments(text):
         match = _DIRECTIVE.search(comment)
         if match is None or not match.group("codes"):
-            continue  # not a directive, or a blanket `# noqa` (it may be for another tool)
+            continue  # not a directive, or a blanket one (it may be for another tool)
         codes = [code.upper() for code in _CODE.findall(match.group("codes"))]
         if UNUSED_NOQA in codes:
             continue
@@ -86,7 +86,9 @@ def _diagnostic(
         parts.append("unknown: " + ", ".join(f"`{c}`" for c in unknown))
     message = f"Unused `noqa` directive ({'; '.join(parts)}): remove it"
     start, end = column + match.start(), column + match.end()
-    fix = _fix(line, row, column, comment, match, [c for c in codes if c not in (*unused, *unknown)])
+    fix = _fix(
+        line, row, column, comment, match, [c for c in codes if c not in (*unused, *unknown)]
+    )
     return Diagnostic(path, row, start + 1, UNUSED_NOQA, message, row, end + 1, fix=fix)
 
 
@@ -113,4 +115,3 @@ def _fix(
 
 def _text_fix(row: int, start: int, end: int, content: str, message: str) -> TextFix:
     return TextFix(SAFE, message, (Edit(row, start + 1, row, end + 1, content),))
-

@@ -33,7 +33,8 @@ def children(node: ast.AST) -> list[ast.AST]:
     kind = type(node)
     fields = _FIELDS.get(kind)
     if fields is None:
-        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_CODE)
+        fields = tuple(f for f in kind._fields if f not in _NOT_CODE)
+        _FIELDS[kind] = fields  # noqa: FST509 (a memo of ast's node types)
     found: list[ast.AST] = []
     for name in fields:
         value = getattr(node, name, None)

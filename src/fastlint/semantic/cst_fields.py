@@ -71,7 +71,7 @@ def child_fields(node_type: type) -> tuple[str, ...]:
     fields = FIELDS.get(node_type)
     if fields is None:
         if not dataclasses.is_dataclass(node_type):  # MaybeSentinel and other markers
-            FIELDS[node_type] = ()
+            FIELDS[node_type] = ()  # noqa: FST509 (a memo of libcst's node types)
             return ()
         fields = tuple(
             f.name

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from fastlint.config.layers import Layers, parse_layers
@@ -15,7 +13,7 @@ LAYERS = Option(
     "layers",
     dict,
     {},
-    "The project's layers, highest first, as `[tool.fastlint.layers]`: `name = \"module.glob\"` "
+    'The project\'s layers, highest first, as `[tool.fastlint.layers]`: `name = "module.glob"` '
     "(or a list of globs) per layer, plus `strict` (bool) and `domain` (list of layer names).",
 )
 _TABLE = {
@@ -61,7 +59,9 @@ class LayerViolation(_LayeredRule):
     category = "architecture"
     default_enabled = False
     summary = "An import against the layer order of `[tool.fastlint.layers]`"
-    message = "Import against the layer order: move the code to a lower layer, or invert the dependency"
+    message = (
+        "Import against the layer order: move the code to a lower layer, or invert the dependency"
+    )
     docs = """
 ## What it does
 Checks every import (module level, in functions, under `if TYPE_CHECKING:`, relative imports
@@ -308,9 +308,7 @@ FastAPI freely.
         Valid("from fastapi import HTTPException\n", _OPTIONS, _ROUTER),
         Valid("from app.errors import HTTPException\n", _OPTIONS, _SERVICE),
         Valid("from fastapi import HTTPException\n", {}, _SERVICE),
-        Valid(
-            "import fastapi\n", {"layers": {**_TABLE, "domain": ["repositories"]}}, _SERVICE
-        ),
+        Valid("import fastapi\n", {"layers": {**_TABLE, "domain": ["repositories"]}}, _SERVICE),
     )
     invalid = (
         Invalid(
@@ -370,6 +368,3 @@ def _is_http(name: str) -> bool:
         or name.startswith("fastapi.")
         or (name.startswith("starlette.") and name.endswith(".HTTPException"))
     )
-
-
-__all__: list[Any] = ["HttpInDomainLayer", "LayerViolation"]

@@ -146,11 +146,13 @@ def find_admin(users: list[User]) -> bool:
         ):
             sides = (annotation.left, annotation.right)
             return any(self._is_bool(s) for s in sides) and all(
-                self._is_bool(s) or (isinstance(s, cst.Name) and s.value == "None")
-                for s in sides
+                self._is_bool(s) or (isinstance(s, cst.Name) and s.value == "None") for s in sides
             )
         if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
-            if self.ctx.resolve(annotation.value) in ("typing.Optional", "typing_extensions.Optional"):
+            if self.ctx.resolve(annotation.value) in (
+                "typing.Optional",
+                "typing_extensions.Optional",
+            ):
                 element = annotation.slice[0].slice
                 return isinstance(element, cst.Index) and self._is_bool(element.value)
             return False

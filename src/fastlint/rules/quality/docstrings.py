@@ -69,7 +69,10 @@ pydocstyle or ruff).
             return
         if any(self.ctx.resolve(d.decorator) in _OVERLOADS for d in node.decorators):
             return
-        self.report(node.name, f"Public function `{name}` has no docstring: say what it does, its arguments and result")
+        self.report(
+            node.name,
+            f"Public function `{name}` has no docstring: say what it does, its arguments and result",
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         name = node.name.value

@@ -74,10 +74,16 @@ nowhere to go).
 """
     valid = (
         Valid("def f(x):\n    if x:\n        y = 1\n    else:\n        return 2\n"),
-        Valid("def f(x):\n    if x:\n        y = 1\n    elif x > 1:\n        return 2\n    else:\n        return 3\n"),
+        Valid(
+            "def f(x):\n    if x:\n        y = 1\n    elif x > 1:\n        return 2\n    else:\n        return 3\n"
+        ),
         Valid("def f(x):\n    if x:\n        return 1\n    return 2\n"),
-        Valid("def f(x):\n    for i in x:\n        if i:\n            break\n        else:\n            pass\n"),
-        Valid("def f(x):\n    if x:\n        if x > 1:\n            return 1\n    else:\n        return 2\n"),
+        Valid(
+            "def f(x):\n    for i in x:\n        if i:\n            break\n        else:\n            pass\n"
+        ),
+        Valid(
+            "def f(x):\n    if x:\n        if x > 1:\n            return 1\n    else:\n        return 2\n"
+        ),
     )
     invalid = (
         Invalid(
@@ -116,7 +122,9 @@ nowhere to go).
         self._elifs: set[int] = set()  # `elif` clauses are `If` nodes too; not judged alone
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._indents.append(node.indent if node.indent is not None else self.ctx.module.default_indent)
+        self._indents.append(
+            node.indent if node.indent is not None else self.ctx.module.default_indent
+        )
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._indents.pop()

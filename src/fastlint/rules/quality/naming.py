@@ -62,7 +62,9 @@ def _names(target: cst.BaseExpression) -> Iterator[cst.Name]:
 def _alias_value(value: cst.BaseExpression | None) -> bool:
     """A value a PascalCase name may hold: a class or type made or named (``SessionLocal =
     sessionmaker()``, ``UserId = int``, ``Items = list[Item]``)."""
-    return isinstance(value, (cst.Call, cst.Name, cst.Attribute, cst.Subscript, cst.BinaryOperation))
+    return isinstance(
+        value, (cst.Call, cst.Name, cst.Attribute, cst.Subscript, cst.BinaryOperation)
+    )
 
 
 class NamingConvention(Rule):
@@ -125,10 +127,16 @@ N801/N802/N806 plus module constants (N816 reports only mixedCase module names).
 """
     valid = (
         Valid("def get_user():\n    user_data = 1\n    return user_data\n"),
-        Valid("class UserService:\n    pass\nclass _Private:\n    pass\nclass HTTPClient:\n    pass\n"),
+        Valid(
+            "class UserService:\n    pass\nclass _Private:\n    pass\nclass HTTPClient:\n    pass\n"
+        ),
         Valid("import unittest\nclass T(unittest.TestCase):\n    def setUp(self):\n        pass\n"),
-        Valid("class V:\n    def visit_Call(self, node):\n        pass\n    def do_GET(self):\n        pass\n"),
-        Valid("from typing import override\nclass A(B):\n    @override\n    def getX(self):\n        pass\n"),
+        Valid(
+            "class V:\n    def visit_Call(self, node):\n        pass\n    def do_GET(self):\n        pass\n"
+        ),
+        Valid(
+            "from typing import override\nclass A(B):\n    @override\n    def getX(self):\n        pass\n"
+        ),
         Valid("TIMEOUT = 30\n_RETRIES = 3\n__version__ = '1.0'\nlogger = get_logger()\n"),
         Valid("def f():\n    Session = sessionmaker()\n    return Session\n"),
         Valid("state = 0\ndef bump():\n    global state\n    state = 1\n"),
