@@ -19,7 +19,7 @@ from fastlint.frontends.formats import FORMATS, OutputContext, SourceLines
 pty = pytest.importorskip("pty")  # POSIX only
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-SOURCE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
+SOURCE = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 
 
 class _Terminal(io.StringIO):
@@ -79,7 +79,17 @@ def _environ(**extra: str) -> dict[str, str]:
 def _on_terminal(cwd: Path, *args: str, **env: str) -> str:
     """fastlint's stdout when it is a pseudo-terminal."""
     leader, follower = os.openpty()
-    command = [sys.executable, "-m", "fastlint", "check", "--isolated", "--no-cache", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "fastlint",
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        "FST101",
+        *args,
+    ]
     with subprocess.Popen(
         command, cwd=cwd, stdout=follower, stderr=subprocess.PIPE, env=_environ(**env)
     ) as process:
@@ -100,7 +110,17 @@ def _on_terminal(cwd: Path, *args: str, **env: str) -> str:
 
 
 def _piped(cwd: Path, *args: str, **env: str) -> str:
-    command = [sys.executable, "-m", "fastlint", "check", "--isolated", "--no-cache", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "fastlint",
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        "FST101",
+        *args,
+    ]
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=_environ(**env))
     assert done.returncode == 1, done.stderr
     return done.stdout

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 from click.core import ParameterSource
@@ -133,7 +132,7 @@ class _Group(click.Group):
     """click's group, with its usage errors in one line (``fastlint: error: ...``, exit 2) as
     every other error of fastlint's, instead of click's three (usage, hint, error)."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, *args: object, standalone_mode: bool = True, **kwargs: object) -> object:
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
@@ -407,7 +406,7 @@ def _report(
     diagnostics: list[Diagnostic],
     files: list[Path],
     options: ReportOptions,
-    sources: Any,
+    sources: SourceLines | None,
 ) -> None:
     """Print the report and exit with its status (a late configuration error exits 2)."""
     try:

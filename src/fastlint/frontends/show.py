@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from fastlint import __version__
 from fastlint.config.settings import Settings, rule_catalog
@@ -30,7 +29,7 @@ def version_line() -> str:
     return f"fastlint {__version__} (libcst {libcst}, {python})"
 
 
-def toml_value(value: Any) -> str:
+def toml_value(value: object) -> str:
     """A TOML literal for an option's value (bool, number, string, list, table)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -51,7 +50,7 @@ def _key(name: str) -> str:
     return name if bare else json.dumps(name, ensure_ascii=False)
 
 
-def _table(entries: Mapping[str, Any]) -> str:
+def _table(entries: Mapping[str, object]) -> str:
     inner = ", ".join(f"{_key(key)} = {toml_value(value)}" for key, value in entries.items())
     return "{ " + inner + " }" if inner else "{}"
 
@@ -110,7 +109,7 @@ def _rules(path: Path, settings: Settings) -> list[str]:
     lines = ["", f"[rules]  # the {len(running)} rules that run on this path, with their options"]
     for code in running:
         rule, info = RULES_BY_CODE.get(code), catalog.get(code)
-        entries: dict[str, Any] = {"name": rule.name if rule is not None else ""}
+        entries: dict[str, object] = {"name": rule.name if rule is not None else ""}
         for option in info.options if info is not None else ():
             entries[option.name] = settings.options.get(option.name, option.default)
         lines.append(f"{code} = {_table(entries)}")
