@@ -274,6 +274,20 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         derived={"cursor": "pymysql cursor"},
     ),
     ClientKind("pymysql cursor", frozenset(), "`aiomysql`", _CURSOR_METHODS),
+    # asyncpg's methods are coroutines: nothing blocks; the kinds serve the database rules.
+    ClientKind(
+        "asyncpg connection",
+        frozenset({"asyncpg.Connection", "asyncpg.connection.Connection", "asyncpg.connect"}),
+        "",
+        frozenset(),
+    ),
+    ClientKind(
+        "asyncpg pool",
+        frozenset({"asyncpg.Pool", "asyncpg.pool.Pool", "asyncpg.create_pool"}),
+        "",
+        frozenset(),
+        derived={"acquire": "asyncpg connection"},
+    ),
     ClientKind(
         "redis.Redis",
         frozenset(
