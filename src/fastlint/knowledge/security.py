@@ -56,7 +56,9 @@ URLOPEN = "urllib.request.urlopen"
 APP_CLASSES = frozenset(
     {"fastapi.FastAPI", "fastapi.applications.FastAPI", "starlette.applications.Starlette"}
 )
-UVICORN_RUN = frozenset({"uvicorn.run", "uvicorn.main.run", "uvicorn.Config", "uvicorn.config.Config"})
+UVICORN_RUN = frozenset(
+    {"uvicorn.run", "uvicorn.main.run", "uvicorn.Config", "uvicorn.config.Config"}
+)
 ENUM_BASES = frozenset(
     {
         *("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag", "enum.IntFlag"),
