@@ -45,6 +45,24 @@ class RouteParam:
     where: str | None  # DEFAULT, ANNOTATED_HERE, LOCAL_ALIAS, IMPORTED_ALIAS
 
     @property
+    def alias(self) -> str | None:
+        """``Path(alias="id")``: the name FastAPI reads the parameter by."""
+        if self.call is None:
+            return None
+        for arg in self.call.args:
+            if arg.keyword is not None and arg.keyword.value == "alias":
+                value = arg.value
+                if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                    return value.evaluated_value
+        return None
+
+    @property
+    def names(self) -> set[str]:
+        """The names the parameter answers to: its own and its ``alias=``."""
+        alias = self.alias
+        return {self.name, alias} if alias else {self.name}
+
+    @property
     def dependency(self) -> cst.BaseExpression | None:
         """What ``Depends(...)``/``Security(...)`` calls: its first argument or
         ``dependency=``; without one, the declared type (``Depends()`` on a class)."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from fastlint.knowledge.fastapi import ANNOTATED, declaration_name
 from fastlint.project.classes import ClassFacts, read_classes
 from fastlint.project.routers import RouterFacts, read_routers
+from fastlint.project.route_facts import read_route_facts
 from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
 from fastlint.semantic.values import Callee
@@ -62,6 +63,10 @@ class ModuleFacts:
     # FastAPI declarations of module-level ``Annotated`` aliases: ``SessionDep = Annotated[
     # Session, Depends(get_db)]`` -> "Depends" (route rules: the parameter is not a body).
     declarations: dict[str, str] = field(default_factory=dict)
+    # For following dependencies across modules (``project/route_facts.py``): module-level
+    # functions' parameter names and own dependencies; ``Annotated`` aliases' dependency.
+    signatures: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    dependencies: dict[str, str] = field(default_factory=dict)
     # Module-level ``APIRouter``s: prefix, included routers, route paths (FST212).
     routers: dict[str, RouterFacts] = field(default_factory=dict)
 
@@ -212,6 +217,7 @@ def read_module(text: str, name: str, path: str) -> ModuleFacts | None:
     facts.provides = dict(model.module_provides())
     facts.models = read_classes(tree, text, imports, name, package)
     facts.declarations = _declarations(model)
+    facts.signatures, facts.dependencies = read_route_facts(tree, imports, name, package)
     facts.routers = read_routers(tree, imports, facts.values, name, package)
     return facts
 

@@ -284,6 +284,15 @@ class ProjectIndex:
         self._touch(facts, "routers", local)
         return facts.routers.get(local)
 
+    def signature(self, qualified: str) -> tuple[str, ...] | None:
+        """The parameters a first-party function (or class) takes, with its own dependencies
+        (``project/route_facts.py``)."""
+        return self._from_table(self.definition(qualified), "signatures")  # type: ignore[return-value]
+
+    def alias_dependency(self, qualified: str) -> str | None:
+        """The dependency a first-party ``Annotated[T, Depends(f)]`` alias names."""
+        return self._from_table(self.definition(qualified), "dependencies")
+
     def provided_kind(self, qualified: str) -> str | None:
         """The kind a first-party dependency function returns or yields (``-> Iterator[T]``)."""
         return self._from_table(self.definition(qualified), "provides")
