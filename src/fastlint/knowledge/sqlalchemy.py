@@ -51,6 +51,7 @@ COROUTINE_METHODS = {
             "commit",
             "connection",
             "delete",
+            "exec",  # SQLModel's AsyncSession
             "execute",
             "flush",
             "get",
