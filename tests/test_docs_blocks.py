@@ -498,3 +498,31 @@ def test_a_removed_rule_fails_the_docs(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_invalid_documented_setting_fails(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         build_settings({"max-function-length": 40}, origin="docs", root=tmp_path)
+
+
+# -- the changelog ----------------------------------------------------------------------------------
+
+
+def _changelog_families() -> dict[str, str]:
+    """The text of each `### FSTnxx` section of CHANGELOG.md, by its digit."""
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### ", text, flags=re.MULTILINE)[1:]
+    return {m[1]: body for body in sections if (m := re.match(r"FST(\d)xx", body))}
+
+
+def _listed(body: str, label: str) -> set[str]:
+    found = re.search(rf"(?<![a-z]){label}:? ([^.;]*)", body)
+    return set(re.findall(r"FST\d{3}", found.group(1))) if found else set()
+
+
+@pytest.mark.parametrize("family", sorted({code[3] for code in RULES_BY_CODE}))
+def test_the_changelog_lists_each_family_s_rules_fixes_and_opt_ins(family: str) -> None:
+    body = _changelog_families().get(family)
+    assert body is not None, f"CHANGELOG.md has no section FST{family}xx"
+    rules = {code: rule for code, rule in RULES_BY_CODE.items() if code[3] == family}
+    assert sorted(set(rules) - set(re.findall(r"FST\d{3}", body))) == [], "rules not mentioned"
+    fixes = body[body.find("Fixes:") :] if "Fixes:" in body else ""
+    assert _listed(fixes, "safe") == {c for c, r in rules.items() if r.fix == "safe"}
+    assert _listed(fixes, "unsafe") == {c for c, r in rules.items() if r.fix == "unsafe"}
+    opt_in = {c for c, r in rules.items() if not r.default_enabled}
+    assert _listed(body[body.rfind("Opt-in:") :] if "Opt-in:" in body else "", "Opt-in") == opt_in
