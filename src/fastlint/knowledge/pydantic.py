@@ -110,3 +110,16 @@ V1_CONFIG_REMOVED = frozenset(
     }
 )
 V1_CONFIG_KEYS = frozenset(V1_CONFIG_RENAMED) | V1_CONFIG_REMOVED
+
+# Environment variables that describe the process, the terminal or the CI machine rather than
+# configure the application: reading them directly is not configuration (FST602).
+PROCESS_VARIABLES = frozenset(
+    {
+        *("PATH", "HOME", "USER", "USERNAME", "LOGNAME", "SHELL", "PWD", "HOSTNAME"),
+        *("TERM", "COLORTERM", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "CLICOLOR"),
+        *("LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "EDITOR", "VISUAL", "PAGER"),
+        *("DISPLAY", "VIRTUAL_ENV", "CONDA_PREFIX", "CI", "SYSTEMROOT", "APPDATA"),
+        *("LOCALAPPDATA", "USERPROFILE", "COMSPEC", "PATHEXT", "LD_LIBRARY_PATH"),
+    }
+)
+PROCESS_PREFIXES = ("LC_", "PYTHON", "XDG_", "SSH_", "GITHUB_", "GITLAB_", "BITBUCKET_")

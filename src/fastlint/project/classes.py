@@ -134,26 +134,39 @@ def _read_class(
     fields: list[FieldFacts] = []
     for statement in _statements(node.body):
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            name = statement.target.id
-            if name in _CONFIG_NAMES:
-                if statement.value is not None:
-                    config.extend(_config_entries(statement.value, source))
-            elif not name.startswith("_") and not _is_class_var(statement.annotation):
-                default = source.of(statement.value) if statement.value is not None else None
-                fields.append(
-                    FieldFacts(name, source.of(statement.annotation), default, statement.lineno)
-                )
+            _read_annotated(statement, source, config, fields)
         elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
             if isinstance(target, ast.Name) and target.id in _CONFIG_NAMES:
                 config.extend(_config_entries(statement.value, source))
         elif isinstance(statement, ast.ClassDef) and statement.name == "Config":
-            for inner in statement.body:
-                if isinstance(inner, ast.Assign) and len(inner.targets) == 1:
-                    target = inner.targets[0]
-                    if isinstance(target, ast.Name):
-                        config.append((target.id, source.of(inner.value)))
+            config.extend(_config_class(statement, source))
     return ClassFacts(node.name, node.lineno, bases, keywords, tuple(config), tuple(fields))
+
+
+def _read_annotated(
+    statement: ast.AnnAssign,
+    source: _Source,
+    config: list[tuple[str, str]],
+    fields: list[FieldFacts],
+) -> None:
+    """``model_config: ConfigDict = ConfigDict(...)`` or a field."""
+    name = statement.target.id  # type: ignore[union-attr]
+    if name in _CONFIG_NAMES:
+        if statement.value is not None:
+            config.extend(_config_entries(statement.value, source))
+    elif not name.startswith("_") and not _is_class_var(statement.annotation):
+        default = source.of(statement.value) if statement.value is not None else None
+        fields.append(FieldFacts(name, source.of(statement.annotation), default, statement.lineno))
+
+
+def _config_class(node: ast.ClassDef, source: _Source) -> Iterator[tuple[str, str]]:
+    """The ``key = value`` lines of a v1 ``class Config:``."""
+    for inner in node.body:
+        if isinstance(inner, ast.Assign) and len(inner.targets) == 1:
+            target = inner.targets[0]
+            if isinstance(target, ast.Name):
+                yield target.id, source.of(inner.value)
 
 
 def read_classes(

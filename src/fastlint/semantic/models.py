@@ -132,6 +132,19 @@ class ModelRegistry:
                 return found
         return None
 
+    def classes(self) -> list[cst.ClassDef]:
+        """The module-level classes (with bases) of the linted file."""
+        return list(self._classes().values())
+
+    def defined(self) -> list[ModelClass]:
+        """The models the linted file defines at module level, in source order."""
+        found = []
+        for name in self._classes():
+            model = self._resolve(self._qualify(name), depth=0)
+            if isinstance(model, ModelClass):
+                found.append(model)
+        return found
+
     def model_for(self, node: cst.ClassDef) -> ModelClass | None:
         """The model a class statement of the linted file defines, or None."""
         name = node.name.value
@@ -232,23 +245,13 @@ class ModelRegistry:
                 config.extend(found.config)
         if not kinds:
             return None
-        own = _own_fields(facts, module, path, node)
-        fields.update((item.name, item) for item in own)
+        fields.update((item.name, item) for item in _own_fields(facts, module, path, node))
         config.extend((key, value) for key, value in facts.keywords if key not in _NOT_CONFIG)
         config.extend(facts.config)
-        table = any(key == "table" and value == "True" for key, value in facts.keywords)
+        table = ("table", "True") in facts.keywords
         return ModelClass(
-            qualified,
-            facts.name,
-            module,
-            path,
-            facts.line,
-            facts.bases,
-            frozenset(kinds),
-            table,
-            tuple(fields.values()),
-            tuple(config),
-            node,
+            *(qualified, facts.name, module, path, facts.line, facts.bases, frozenset(kinds)),
+            *(table, tuple(fields.values()), tuple(config), node),
         )
 
     def _parse_string(self, node: cst.SimpleString) -> cst.BaseExpression | None:
@@ -364,25 +367,39 @@ def _cst_facts(node: cst.ClassDef, registry: ModelRegistry) -> ClassFacts:
     fields: list[FieldFacts] = []
     for small in _class_smalls(node):
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-            name = small.target.value
-            annotation = small.annotation.annotation
-            if name == "model_config":
-                if small.value is not None:
-                    config.extend(_config_entries(small.value, module))
-            elif not name.startswith("_") and not _is_class_var(annotation, registry):
-                default = _code(small.value, module) if small.value is not None else None
-                fields.append(FieldFacts(name, _code(annotation, module), default, 0))
+            _read_annotated(small, registry, config, fields)
         elif isinstance(small, cst.Assign) and len(small.targets) == 1:
             target = small.targets[0].target
             if isinstance(target, cst.Name) and target.value == "model_config":
                 config.extend(_config_entries(small.value, module))
         elif isinstance(small, cst.ClassDef) and small.name.value == "Config":
-            for inner in _class_smalls(small):
-                if isinstance(inner, cst.Assign) and len(inner.targets) == 1:
-                    target = inner.targets[0].target
-                    if isinstance(target, cst.Name):
-                        config.append((target.value, _code(inner.value, module)))
+            config.extend(_config_class(small, module))
     return ClassFacts(node.name.value, 0, bases, keywords, tuple(config), tuple(fields))
+
+
+def _read_annotated(
+    small: cst.AnnAssign,
+    registry: ModelRegistry,
+    config: list[tuple[str, str]],
+    fields: list[FieldFacts],
+) -> None:
+    module = registry._ctx.module
+    name = small.target.value  # type: ignore[union-attr]
+    annotation = small.annotation.annotation
+    if name == "model_config":
+        if small.value is not None:
+            config.extend(_config_entries(small.value, module))
+    elif not name.startswith("_") and not _is_class_var(annotation, registry):
+        default = _code(small.value, module) if small.value is not None else None
+        fields.append(FieldFacts(name, _code(annotation, module), default, 0))
+
+
+def _config_class(node: cst.ClassDef, module: cst.Module) -> Iterator[tuple[str, str]]:
+    for inner in _class_smalls(node):
+        if isinstance(inner, cst.Assign) and len(inner.targets) == 1:
+            target = inner.targets[0].target
+            if isinstance(target, cst.Name):
+                yield target.value, _code(inner.value, module)
 
 
 def _candidates(annotation: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
