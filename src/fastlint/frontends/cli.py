@@ -128,6 +128,14 @@ def _discover(paths: Sequence[Path], settings: Settings, force_exclude: bool) ->
     return files
 
 
+# click >= 8.2 raises this usage error to print the help of a group called without a command.
+_NO_ARGS_IS_HELP: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name)
+    for name in ("NoArgsIsHelpError",)
+    if hasattr(click.exceptions, name)
+)
+
+
 class _Group(click.Group):
     """click's group, with its usage errors in one line (``fastlint: error: ...``, exit 2) as
     every other error of fastlint's, instead of click's three (usage, hint, error)."""
@@ -137,6 +145,9 @@ class _Group(click.Group):
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             status = super().main(*args, standalone_mode=False, **kwargs)
+        except _NO_ARGS_IS_HELP as error:  # click >= 8.2: `fastlint` alone prints the help
+            error.show()
+            sys.exit(error.exit_code)
         except click.UsageError as error:
             _fail(usage_error_line(error))
         except click.ClickException as error:
