@@ -101,6 +101,32 @@ def annotated_parts(
     return None
 
 
+def _kinds(params: cst.Parameters) -> list[tuple[cst.Param, str]]:
+    """Each parameter with its kind, in order."""
+    found = [(param, POSITIONAL) for param in (*params.posonly_params, *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        found.append((params.star_arg, STAR))
+    found.extend((param, KEYWORD_ONLY) for param in params.kwonly_params)
+    if params.star_kwarg is not None:
+        found.append((params.star_kwarg, DOUBLE_STAR))
+    return found
+
+
+def _declared(
+    annotation: cst.BaseExpression,
+    resolve: Resolve,
+    scopes: Sequence[cst.CSTNode],
+    local_alias: Callable[[str], cst.Subscript | None],
+) -> tuple[tuple[cst.BaseExpression, str, cst.Call], str] | None:
+    """The ``Annotated`` parts of an annotation, written here or through a local alias."""
+    parts = annotated_parts(annotation, resolve, scopes)
+    if parts is not None:
+        return parts, ANNOTATED_HERE
+    alias = local_alias(annotation.value) if isinstance(annotation, cst.Name) else None
+    parts = annotated_parts(alias, resolve, ()) if alias is not None else None
+    return (parts, LOCAL_ALIAS) if parts is not None else None
+
+
 def read_parameters(
     function: cst.FunctionDef,
     resolve: Resolve,
@@ -109,50 +135,26 @@ def read_parameters(
     imported_alias: Callable[[cst.BaseExpression], str | None],
 ) -> list[RouteParam]:
     """The parameters of ``function``, in order, with their FastAPI declarations."""
-    params = function.params
     found: list[RouteParam] = []
-    kinds = (
-        *((param, POSITIONAL) for param in (*params.posonly_params, *params.params)),
-        *(((params.star_arg, STAR),) if isinstance(params.star_arg, cst.Param) else ()),
-        *((param, KEYWORD_ONLY) for param in params.kwonly_params),
-        *(((params.star_kwarg, DOUBLE_STAR),) if params.star_kwarg is not None else ()),
-    )
-    for param, kind in kinds:
+    for param, kind in _kinds(function.params):
         annotation = param.annotation.annotation if param.annotation is not None else None
-        declared_type = annotation
-        declaration = where = None
-        call = None
+        declared_type, declaration, call, where = annotation, None, None, None
         default = param.default
         if isinstance(default, cst.Call):
             declaration = declaration_name(resolve(default.func, scopes))
             if declaration:
                 where, call = DEFAULT, default
         if declaration is None and annotation is not None:
-            parts = annotated_parts(annotation, resolve, scopes)
+            parts = _declared(annotation, resolve, scopes, local_alias)
             if parts is not None:
-                declared_type, declaration, call = parts
-                where = ANNOTATED_HERE
-            elif isinstance(annotation, cst.Name):
-                alias = local_alias(annotation.value)
-                parts = annotated_parts(alias, resolve, ()) if alias is not None else None
-                if parts is not None:
-                    declared_type, declaration, call = parts
-                    where = LOCAL_ALIAS
-            if declaration is None and isinstance(annotation, (cst.Name, cst.Attribute)):
+                (declared_type, declaration, call), where = parts
+            elif isinstance(annotation, (cst.Name, cst.Attribute)):
                 declaration = imported_alias(annotation)
-                if declaration:
-                    where = IMPORTED_ALIAS
+                where = IMPORTED_ALIAS if declaration else None
         found.append(
             RouteParam(
-                param,
-                param.name.value,
-                kind,
-                annotation,
-                declared_type,
-                default,
-                declaration,
-                call,
-                where,
+                param, param.name.value, kind, annotation, declared_type, default,
+                declaration, call, where,
             )
-        )
+        )  # fmt: skip
     return found

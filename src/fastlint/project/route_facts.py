@@ -22,6 +22,22 @@ FOLLOW = ">"
 UNKNOWN = "?"
 
 
+_LIBRARIES = ("typing", "builtins", "fastapi", "pydantic", "sqlalchemy", "starlette")
+
+
+def _aliases(node: ast.expr | None) -> list[str]:
+    """``Path(alias="id")``: the names FastAPI reads a parameter by."""
+    found = []
+    for inner in ast.walk(node) if node is not None else ():
+        if isinstance(inner, ast.Call):
+            for keyword in inner.keywords:
+                value = keyword.value
+                if keyword.arg == "alias" and isinstance(value, ast.Constant):
+                    if isinstance(value.value, str):
+                        found.append(value.value)
+    return found
+
+
 def security_scheme(qualified: str | None) -> bool:
     """A class of ``fastapi.security`` (its instances are dependencies that read headers)."""
     return bool(qualified) and qualified.startswith("fastapi.security.")  # type: ignore[union-attr]
@@ -86,40 +102,29 @@ class _Reader:
         return FOLLOW + found if found else UNKNOWN
 
     def parameter(self, arg: ast.arg, default: ast.expr | None) -> list[str]:
-        entries = [arg.arg]
-        for call in (default, arg.annotation):  # ``Path(alias="id")``: the name FastAPI reads
-            for node in ast.walk(call) if call is not None else ():
-                if isinstance(node, ast.Call):
-                    entries.extend(
-                        keyword.value.value
-                        for keyword in node.keywords
-                        if keyword.arg == "alias"
-                        and isinstance(keyword.value, ast.Constant)
-                        and isinstance(keyword.value.value, str)
-                    )
+        entries = [arg.arg, *_aliases(default), *_aliases(arg.annotation)]
         declared = self.declared(default)
-        annotation = arg.annotation
-        if (
-            declared is None
-            and isinstance(annotation, ast.Name)
-            and annotation.id in self.assignments
-        ):
-            annotation = self.assignments[annotation.id]  # a local alias
         if declared is not None:
             if declared[0] in ("Depends", "Security"):
                 entries.append(self.dependency(declared[1], arg.annotation))
             return entries
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Name) and annotation.id in self.assignments:
+            annotation = self.assignments[annotation.id]  # a local alias
         parts = self.annotated(annotation)
         if parts is not None:
             if parts[0] in ("Depends", "Security"):
                 entries.append(self.dependency(parts[1], parts[2]))
-        elif isinstance(annotation, (ast.Name, ast.Attribute)) and self.imports.resolve(annotation):
-            qualified = self.imports.resolve(annotation) or ""
-            if not qualified.startswith(
-                ("typing", "builtins", "fastapi", "pydantic", "sqlalchemy")
-            ):
-                entries.append(FOLLOW + absolute(qualified, self.module, self.package))
+        elif isinstance(annotation, (ast.Name, ast.Attribute)):
+            entries.extend(self._imported_type(annotation))
         return entries
+
+    def _imported_type(self, annotation: ast.expr) -> list[str]:
+        """A parameter typed with a first-party name (perhaps an alias of a dependency)."""
+        qualified = self.imports.resolve(annotation) or ""
+        if not qualified or qualified.startswith(_LIBRARIES):
+            return []
+        return [FOLLOW + absolute(qualified, self.module, self.package)]
 
     def signature(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
         args = node.args

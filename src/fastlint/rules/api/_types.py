@@ -45,35 +45,51 @@ def type_key(node: cst.CSTNode, resolve: Resolve) -> Key:
     if isinstance(node, (cst.Name, cst.Attribute)):
         return ("name", qualified_type(node, resolve))
     if isinstance(node, cst.Subscript):
-        base = qualified_type(node.value, resolve)
-        elements = [element.slice for element in node.slice]
-        if not all(isinstance(element, cst.Index) for element in elements):
-            return ("code", cst.Module([]).code_for_node(node))
-        values = [element.value for element in elements]  # type: ignore[union-attr]
-        if base in _OPTIONAL and len(values) == 1:
-            return ("union", frozenset({type_key(values[0], resolve), ("name", "None")}))
-        if base in _UNION:
-            return ("union", frozenset(type_key(value, resolve) for value in values))
-        return ("subscript", base, tuple(type_key(value, resolve) for value in values))
+        return _subscript_key(node, resolve)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        members: set[Key] = set()
-        for side in (node.left, node.right):
-            key = type_key(side, resolve)
-            if isinstance(key, tuple) and key[0] == "union":
-                members.update(key[1])
-            else:
-                members.add(key)
-        return ("union", frozenset(members))
+        return _union_key((node.left, node.right), resolve)
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        if isinstance(value, str):
-            try:
-                return type_key(cst.parse_expression(value), resolve)
-            except (cst.ParserSyntaxError, RecursionError):
-                pass
+        parsed = _parsed(node)
+        if parsed is not None:
+            return type_key(parsed, resolve)
     if isinstance(node, (cst.List, cst.Tuple)):  # ``Callable[[int], str]``'s argument list
         return ("list", tuple(type_key(element.value, resolve) for element in node.elements))
     return ("code", cst.Module([]).code_for_node(node))
+
+
+def _subscript_key(node: cst.Subscript, resolve: Resolve) -> Key:
+    base = qualified_type(node.value, resolve)
+    elements = [element.slice for element in node.slice]
+    if not all(isinstance(element, cst.Index) for element in elements):
+        return ("code", cst.Module([]).code_for_node(node))
+    values = [element.value for element in elements]  # type: ignore[union-attr]
+    if base in _OPTIONAL and len(values) == 1:
+        return _union_key((values[0], cst.Name("None")), resolve)
+    if base in _UNION:
+        return _union_key(values, resolve)
+    return ("subscript", base, tuple(type_key(value, resolve) for value in values))
+
+
+def _union_key(members: Sequence[cst.CSTNode], resolve: Resolve) -> Key:
+    found: set[Key] = set()
+    for member in members:
+        key = type_key(member, resolve)
+        if isinstance(key, tuple) and key[0] == "union":
+            found.update(key[1])
+        else:
+            found.add(key)
+    return ("union", frozenset(found))
+
+
+def _parsed(node: cst.SimpleString) -> cst.BaseExpression | None:
+    """The expression a string annotation holds."""
+    value = node.evaluated_value
+    if not isinstance(value, str):
+        return None
+    try:
+        return cst.parse_expression(value)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
 
 
 def same_type(left: cst.CSTNode, right: cst.CSTNode, resolve: Resolve) -> bool:
@@ -86,13 +102,7 @@ def outer_type(
     """``("builtins.list", [Item])`` for ``list[Item]``; ``(name, [])`` for a plain name;
     ``(None, [])`` otherwise. A string annotation is read as the expression it holds."""
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        if not isinstance(value, str):
-            return None, []
-        try:
-            node = cst.parse_expression(value)
-        except (cst.ParserSyntaxError, RecursionError):
-            return None, []
+        node = _parsed(node)
     if isinstance(node, (cst.Name, cst.Attribute)):
         return qualified_type(node, resolve), []
     if isinstance(node, cst.Subscript):

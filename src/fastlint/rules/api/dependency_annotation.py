@@ -224,38 +224,45 @@ async def list_items(db: AsyncSession = Depends(get_db)):
         node = function.node
         assert node.returns is not None
         annotation = node.returns.annotation
-        base = annotation.value if isinstance(annotation, cst.Subscript) else annotation
-        qualified = (
-            self.ctx.imports.resolve(base) if isinstance(base, (cst.Name, cst.Attribute)) else None
-        )
-        if qualified in _ANYTHING:
-            return
-        last = (
-            qualified.rpartition(".")[2]
-            if qualified and qualified.startswith(_GENERIC_MODULES)
-            else ""
-        )
-        is_async = node.asynchronous is not None
+        generic = self._generic(annotation)
+        if generic is None:
+            return  # ``Any``/``object``: anything goes
         name = node.name.value
         shown = self.ctx.module.code_for_node(annotation)
         if function.yields:
-            wanted = "AsyncIterator" if is_async else "Iterator"
-            if last in (_ASYNC if is_async else _SYNC):
-                return
-            if last in _SYNC | _ASYNC:
-                message = (
-                    f"`{name}` is {'an `async def`' if is_async else 'a sync'} generator: "
-                    f"annotate it `-> {wanted}[...]`, not `-> {shown}`"
-                )
-            else:
-                message = (
-                    f"`{name}` yields, so FastAPI runs it as a generator dependency: annotate it "
-                    f"`-> {wanted}[{shown}]`, not `-> {shown}`"
-                )
-            self.report(node.name, message)
-        elif last in _SYNC | _ASYNC and not _stub(node.body):
+            message = _yield_message(name, node.asynchronous is not None, generic, shown)
+            if message:
+                self.report(node.name, message)
+        elif generic in _SYNC | _ASYNC and not _stub(node.body):
             self.report(
                 node.name,
                 f"`{name}` is annotated `-> {shown}` but never yields: FastAPI injects the "
                 "iterator object itself; `yield` the value (or annotate what it returns)",
             )
+
+    def _generic(self, annotation: cst.BaseExpression) -> str | None:
+        """``Iterator`` for ``Iterator[T]`` (from typing or collections.abc), "" for another
+        type, None for ``Any``/``object``."""
+        base = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+        qualified = None
+        if isinstance(base, (cst.Name, cst.Attribute)):
+            qualified = self.ctx.imports.resolve(base)
+        if qualified in _ANYTHING:
+            return None
+        if qualified and qualified.startswith(_GENERIC_MODULES):
+            return qualified.rpartition(".")[2]
+        return ""
+
+
+def _yield_message(name: str, is_async: bool, generic: str, shown: str) -> str | None:
+    """What to say of a generator annotated ``-> shown`` (None: it is right)."""
+    wanted = "AsyncIterator" if is_async else "Iterator"
+    if generic in (_ASYNC if is_async else _SYNC):
+        return None
+    if generic in _SYNC | _ASYNC:
+        kind = "an `async def`" if is_async else "a sync"
+        return f"`{name}` is {kind} generator: annotate it `-> {wanted}[...]`, not `-> {shown}`"
+    return (
+        f"`{name}` yields, so FastAPI runs it as a generator dependency: annotate it "
+        f"`-> {wanted}[{shown}]`, not `-> {shown}`"
+    )

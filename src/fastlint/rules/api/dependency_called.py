@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from fastlint.engine.fix import SAFE, Fix
@@ -14,38 +16,51 @@ _APP = "from fastapi import Depends, FastAPI\napp = FastAPI()\n"
 _PLAIN_BASES = frozenset({"object", "BaseModel", "pydantic.BaseModel"})
 
 
+_PLAIN_VALUES = (cst.Call, cst.SimpleString, cst.Integer, cst.Dict, cst.Name, cst.List, cst.Tuple)
+
+
 def _returns_callable(function: cst.FunctionDef) -> bool:
     """A dependency factory: ``def require(role): def check(...): ...; return check`` (or a
     lambda, a ``functools.partial``, a ``Callable`` return annotation)."""
     returns = function.returns
     if returns is not None and "Callable" in cst.Module([]).code_for_node(returns.annotation):
         return True
-    stack: list[cst.CSTNode] = [function.body]
-    while stack:  # the body's statements only, not their expressions: cheap, and enough
+    return any(_may_be_callable(statement) for statement in _statements(function.body))
+
+
+def _statements(body: cst.BaseSuite) -> Iterator[cst.CSTNode]:
+    """The statements of a body, also inside its blocks (not their expressions: cheap)."""
+    stack: list[cst.CSTNode] = [body]
+    while stack:
         node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return True
-        if isinstance(node, cst.SimpleStatementLine):
-            for small in node.body:
-                if isinstance(small, cst.Return) and not isinstance(
-                    small.value, (cst.Call, cst.SimpleString, cst.Integer, cst.Dict, cst.Name)
-                ):
-                    return True  # a lambda, an attribute, ...: it may be callable
-                if isinstance(small, cst.Return) and isinstance(small.value, cst.Call):
-                    func = small.value.func
-                    if isinstance(func, (cst.Name, cst.Attribute)) and "partial" in (
-                        func.value if isinstance(func, cst.Name) else func.attr.value
-                    ):
-                        return True
-        elif isinstance(node, cst.BaseSuite):
+        if isinstance(node, cst.BaseSuite):
             stack.extend(node.body)
-        elif isinstance(node, cst.BaseCompoundStatement):
-            stack.append(node.body)
-            orelse = getattr(node, "orelse", None)
-            if orelse is not None:
-                stack.append(orelse.body if hasattr(orelse, "body") else orelse)
-            for handler in getattr(node, "handlers", ()):
-                stack.append(handler.body)
+        elif isinstance(node, cst.SimpleStatementLine):
+            yield from node.body
+        else:
+            yield node
+            if isinstance(node, cst.BaseCompoundStatement) and not isinstance(
+                node, (cst.FunctionDef, cst.ClassDef)
+            ):
+                stack.append(node.body)
+                orelse = getattr(node, "orelse", None)
+                if orelse is not None:  # ``elif`` is an ``If``; ``else`` holds a body
+                    stack.append(orelse if isinstance(orelse, cst.If) else orelse.body)
+                stack.extend(handler.body for handler in getattr(node, "handlers", ()))
+
+
+def _may_be_callable(statement: cst.CSTNode) -> bool:
+    """A nested ``def``/``class``, or a return of something else than a plain value."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return True
+    if not isinstance(statement, cst.Return) or statement.value is None:
+        return False
+    value = statement.value
+    if not isinstance(value, _PLAIN_VALUES):
+        return True  # a lambda, an attribute, a conditional...: it may be callable
+    if isinstance(value, cst.Call) and isinstance(value.func, (cst.Name, cst.Attribute)):
+        func = value.func
+        return (func.value if isinstance(func, cst.Name) else func.attr.value) == "partial"
     return False
 
 

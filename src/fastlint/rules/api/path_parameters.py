@@ -230,38 +230,40 @@ signature changes (and so what direct callers must pass); give the parameter its
 
     def _taken(self, route: Route, params: list[RouteParam]) -> set[str] | None:
         """Names the route's dependencies take; UNKNOWN when one of them cannot be seen."""
-        taken: set[str] = set()
-        owner = self._owner_dependencies(route)
-        if owner:
+        if self._owner_dependencies(route):
             return UNKNOWN
+        taken: set[str] = set()
         dependencies = route.keywords.get("dependencies")
         if dependencies is not None:
             if not isinstance(dependencies.value, (cst.List, cst.Tuple)):
                 return UNKNOWN
             for element in dependencies.value.elements:
                 call = element.value
-                if not isinstance(call, cst.Call):
-                    return UNKNOWN
-                found = self._takes(dependency_of(call), _DEPTH)
+                found = (
+                    self._takes(dependency_of(call), _DEPTH)
+                    if isinstance(call, cst.Call)
+                    else UNKNOWN
+                )
                 if found is UNKNOWN:
                     return UNKNOWN
                 taken |= found
         for param in params:
-            if param.where == IMPORTED_ALIAS:
-                found = self._imported_alias(param, _DEPTH)
-                if found is UNKNOWN:
-                    return UNKNOWN
-                taken |= found
-            elif param.declaration in ("Depends", "Security"):
-                found = self._takes(param.dependency, _DEPTH)
-                if found is UNKNOWN:
-                    return UNKNOWN
-                taken |= found
-            elif param.declaration is not None and param.type is not None:
-                # ``Annotated[ItemPath, Path()]``: a model's fields are parameters too.
-                fields = self._takes(param.type, 1) if isinstance(param.type, cst.Name) else set()
-                taken |= fields or set()
+            found = self._param_takes(param, _DEPTH)
+            if found is UNKNOWN:
+                return UNKNOWN
+            taken |= found
         return taken
+
+    def _param_takes(self, param: RouteParam, depth: int) -> set[str] | None:
+        """What the dependency behind one parameter takes (nothing for a plain parameter)."""
+        if param.where == IMPORTED_ALIAS:
+            return self._imported_alias(param, depth)
+        if param.declaration in ("Depends", "Security"):
+            return self._takes(param.dependency, depth)
+        if param.declaration == "Path" and isinstance(param.type, cst.Name):
+            # ``Annotated[ItemPath, Path()]``: a model's fields are parameters too.
+            return self._takes(param.type, 1) or set()
+        return set()
 
     def _owner_dependencies(self, route: Route) -> bool:
         """The route's router (or app) was made in this module with ``dependencies=[...]``."""
@@ -325,12 +327,7 @@ signature changes (and so what direct callers must pass); give the parameter its
                 return UNKNOWN
             if param.kind in (POSITIONAL, KEYWORD_ONLY):
                 taken |= param.names
-            if param.where == IMPORTED_ALIAS:
-                found = self._imported_alias(param, depth - 1)
-            elif param.declaration in ("Depends", "Security"):
-                found = self._takes(param.dependency, depth - 1)
-            else:
-                continue
+            found = self._param_takes(param, depth - 1)
             if found is UNKNOWN:
                 return UNKNOWN
             taken |= found

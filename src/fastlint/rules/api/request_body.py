@@ -11,6 +11,7 @@ from fastlint.rules.api._types import outer_type
 _DICTS = frozenset({"builtins.dict", "collections.abc.Mapping", "collections.abc.MutableMapping"})
 _DICT_SPELLINGS = {"typing.MutableMapping": "collections.abc.MutableMapping"}
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
+_OPEN_VALUES = frozenset({"builtins.object", "pydantic.JsonValue", "pydantic.types.JsonValue"})
 _REQUESTS = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"})
 _APP = "from typing import Any\nfrom fastapi import Body, FastAPI, Request\napp = FastAPI()\n"
 
@@ -29,8 +30,8 @@ class UntypedRequestBody(Rule):
     docs = """
 ## What it does
 Finds route handlers that take their request body without a model to validate it:
-- a parameter typed `dict`, `dict[str, Any]`, `Dict[...]`, `Mapping[...]` that FastAPI reads
-  from the body (one with no declaration, or declared `Body(...)`; not one declared `Query`,
+- a parameter typed `dict`, `dict[str, Any]` (or `object`, pydantic's `JsonValue` as the value
+  type), `Dict[...]`, `Mapping[...]` that FastAPI reads from the body (one with no declaration, or declared `Body(...)`; not one declared `Query`,
   `Depends`, ...);
 - a parameter typed `Any`, or not annotated, declared `= Body(...)` (or
   `Annotated[Any, Body()]`);
@@ -38,7 +39,7 @@ Finds route handlers that take their request body without a model to validate it
 
 Not reported: untyped or `Any` parameters without `Body(...)`, which FastAPI reads from the
 query string or, when their name is in the path, from the path (they are scalars, not a body);
-`list[Item]` bodies (the items are validated); parameters of other functions than route handlers.
+`list[Item]` and `dict[str, int]` bodies (their items are validated); parameters of other functions than route handlers.
 
 ## Why is this bad?
 A `dict` body accepts anything: missing fields, wrong types and extra keys reach your code,
@@ -88,6 +89,7 @@ async def create_item(item: ItemCreate):
         Valid(_APP + "@app.post('/')\nasync def r(item: Item):\n    ...\n"),
         Valid(_APP + "@app.get('/{key}')\nasync def r(key, q=None, x: Any = None):\n    ...\n"),
         Valid(_APP + "def helper(data: dict):\n    ...\n"),
+        Valid(_APP + "@app.post('/')\nasync def r(counts: dict[str, int]):\n    ...\n"),
         Valid(
             "from fastapi import Depends\n"
             + _APP
@@ -140,13 +142,18 @@ async def create_item(item: ItemCreate):
     def _unvalidated(self, param: RouteParam) -> str | None:
         if param.declaration not in (None, "Body"):
             return None
-        base, _ = outer_type(param.type, self.ctx.resolve)
+        base, elements = outer_type(param.type, self.ctx.resolve)
         base = _DICT_SPELLINGS.get(base or "", base)
-        if base in _DICTS:
+        if base in _DICTS and (len(elements) < 2 or self._anything(elements[1])):
             return f"typed `{self.ctx.module.code_for_node(param.type)}`"  # type: ignore[arg-type]
         if param.declaration == "Body" and (param.type is None or base in _ANY):
             return "not typed" if param.type is None else "typed `Any`"
         return None
+
+    def _anything(self, value_type: cst.CSTNode) -> bool:
+        """``Any``, ``object`` or pydantic's ``JsonValue``: the values are not validated."""
+        qualified, _ = outer_type(value_type, self.ctx.resolve)
+        return qualified in _ANY or qualified in _OPEN_VALUES
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
