@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from fastlint.knowledge.fastapi import ANNOTATED, declaration_name
 from fastlint.project.classes import ClassFacts, read_classes
-from fastlint.project.routers import RouterFacts, read_routers
 from fastlint.project.route_facts import read_route_facts
+from fastlint.project.routers import RouterFacts, read_routers
 from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
 from fastlint.semantic.values import Callee
