@@ -543,3 +543,35 @@ def test_the_changelog_lists_each_family_s_rules_fixes_and_opt_ins(family: str) 
     assert _listed(fixes, "unsafe") == {c for c, r in rules.items() if r.fix == "unsafe"}
     opt_in = {c for c, r in rules.items() if not r.default_enabled}
     assert _listed(body[body.rfind("Opt-in:") :] if "Opt-in:" in body else "", "Opt-in") == opt_in
+
+
+# -- what the README promises of errors -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--bogus"],
+        ["bogus"],
+        ["check", "--output-format", "html"],
+        ["check", "--jobs", "0"],
+        ["check", "--color"],
+        ["rule"],
+    ],
+    ids=" ".join,
+)
+def test_usage_errors_are_one_line_with_exit_2(args: list[str], tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fastlint", *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("fastlint: error: "), done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "--help`)" in done.stderr and done.stdout == ""
+
+
+def test_fastlint_alone_prints_the_help(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fastlint"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "Usage: " in done.stdout + done.stderr and "fastlint: error" not in done.stderr
