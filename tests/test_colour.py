@@ -49,8 +49,16 @@ def test_when_colour_is_wanted(
     assert wanted(choice, stream, environ) is expected
 
 
-def test_a_file_is_never_a_terminal() -> None:
+def test_a_report_file_is_coloured_by_color_always_only() -> None:
     assert not wanted("auto", None, {})
+    assert not wanted("auto", None, {"FORCE_COLOR": "1"})  # FORCE_COLOR is for logs and pipes
+    assert wanted("always", None, {})
+
+
+def test_output_file_is_plain_even_with_force_color(tmp_path: Path) -> None:
+    _piped(_project(tmp_path), "--output-file", "report.txt", "app.py", FORCE_COLOR="1")
+    report = (tmp_path / "report.txt").read_text()
+    assert "FST101" in report and not ANSI.search(report)
 
 
 @pytest.mark.parametrize("name", ["text", "concise", "full"])

@@ -1,10 +1,11 @@
 """Whether the report is coloured, and the ANSI styles it uses.
 
 ``--color auto`` (the default) colours a terminal only, as ruff and pytest do: ``NO_COLOR``
-(non-empty) turns colour off, else ``FORCE_COLOR`` (non-empty) turns it on even for a pipe or a
-file (NO_COLOR wins when both are set, as in pytest), else ``TERM=dumb`` turns it off, else it
-is on when the output is a terminal. ``--color always`` and ``--color never`` win over the
-environment. Only the formats for people (text, concise, full) are ever coloured.
+(non-empty) turns colour off, else ``FORCE_COLOR`` (non-empty) turns it on even for a pipe
+(NO_COLOR wins when both are set, as in pytest), else ``TERM=dumb`` turns it off, else it is on
+when the output is a terminal. A report file (``--output-file``) is coloured by ``--color
+always`` only. ``--color always`` and ``--color never`` win over the environment. Only the
+formats for people (text, concise, full) are ever coloured.
 
 This module imports nothing but the standard library: it is on the path of every run.
 """
@@ -34,14 +35,14 @@ def wanted(
     """Whether to colour output written to ``stream`` (None: a file, never a terminal)."""
     if choice == "always":
         return True
-    if choice == "never":
+    if choice == "never" or stream is None:  # a report file: only `always` colours it
         return False
     env = os.environ if environ is None else environ
     if env.get("NO_COLOR"):
         return False
     if env.get("FORCE_COLOR"):
         return True
-    if env.get("TERM") == "dumb" or stream is None:
+    if env.get("TERM") == "dumb":
         return False
     try:
         return stream.isatty()
