@@ -152,16 +152,33 @@ def test_lint_step_writes_sarif_and_sets_the_output(project: Path) -> None:
 
 
 def test_lint_step_annotates(project: Path) -> None:
-    status, said = _run_lint_step(project, "github", "app/ok.py app/main.py", "--isolated --select FST101")
+    status, said = _run_lint_step(
+        project, "github", "app/ok.py app/main.py", "--isolated --select FST101"
+    )
     assert status == 1
     assert "::error" in said and "FST101" in said and "sarif-file" not in said
 
 
 def test_lint_step_clean_and_with_args(project: Path) -> None:
-    status, _ = _run_lint_step(project, "github", "app", "--isolated --select FST101,FST103 --ignore FST101")
+    status, _ = _run_lint_step(
+        project, "github", "app", "--isolated --select FST101,FST103 --ignore FST101"
+    )
     assert status == 0
 
 
 def test_lint_step_rejects_an_unknown_output(project: Path) -> None:
     status, said = _run_lint_step(project, "xml", "app")
     assert status == 2 and "the output input is sarif or github" in said
+
+
+def test_the_docs_table_lists_every_input_with_its_default() -> None:
+    page = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([\w-]+)` \| ([^|]*) \|", page, re.MULTILINE)
+    documented = {name: default.strip().strip("`") for name, default in rows}
+    expected = {name: spec.get("default", "") or "empty" for name, spec in ACTION["inputs"].items()}
+    assert documented == expected
+
+
+def test_the_docs_show_the_action_before_the_manual_steps() -> None:
+    page = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    assert page.index("uses: fastlint/fastlint@") < page.index("run: fastlint check")
