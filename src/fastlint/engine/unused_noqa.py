@@ -24,6 +24,8 @@ _DIRECTIVE = re.compile(
     r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+# A directive that names an FST code (only such a file is tokenized).
+_FST_DIRECTIVE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*?FST[0-9]", re.IGNORECASE)
 _NEVER_JUDGED = frozenset({"FST000", "FST001", UNUSED_NOQA})  # not suppressible by a line noqa
 
 
@@ -46,8 +48,8 @@ def unused_noqa(
 ) -> list[Diagnostic]:
     """The FST002 diagnostics of ``text``: ``used`` holds the (comment row, code) pairs that
     suppressed something, ``judged`` the codes of the rules that ran, ``known`` every code."""
-    if "noqa" not in text.lower():
-        return []
+    if "noqa" not in text.lower() or _FST_DIRECTIVE.search(text) is None:
+        return []  # no directive names an FST code: nothing to judge, and no tokenizing
     found = []
     for row, column, comment, line in _comments(text):
         match = _DIRECTIVE.search(comment)
