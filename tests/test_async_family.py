@@ -100,7 +100,8 @@ def test_fst102_follows_sync_session_work_into_repository_helpers(
     assert "rename_user -> get_user -> db.execute" in rename[0].message
     assert not _at(found, "routers/reports.py", 35)  # stage_user only calls db.add
     # FST101 never reports the sync session's methods: FST301 does, with its own message.
-    assert [d.code for d in _at(found, "routers/reports.py", 14)] == ["FST301"]
+    at_14 = [d.code for d in _at(found, "routers/reports.py", 14) if d.code != "FST304"]
+    assert at_14 == ["FST301"]  # FST304 (query in a route handler) is another matter
 
 
 def test_allowed_blocking_calls_can_allow_the_sync_session(

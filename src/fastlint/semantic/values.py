@@ -85,6 +85,7 @@ class ValueModel:
         self._returns: dict[int, set[str | None]] = {}  # function -> kinds its returns give
         self._asked: dict[tuple[str, str], str | None] = {}  # what ``external`` answered
         self._local_only = False  # while set, other modules are not asked
+        self._partial: set[int] = set()  # functions whose parameters were read local-only
 
     # -- the tree-specific part -------------------------------------------------------------
 
@@ -429,9 +430,17 @@ class ValueModel:
     def _function_store(self, function: Node, scopes: Scopes) -> dict[str, str | None]:
         """A function's bindings, its parameters' kinds first (read on first use)."""
         names = self._store.get(id(function))
-        if names is None:
-            names = self._store[id(function)] = {}
+        if names is None or (id(function) in self._partial and not self._local_only):
+            # Read while other modules were not asked (a ``return`` seen first): read again.
+            if names is None:
+                names = self._store[id(function)] = {}
+            if self._local_only:
+                self._partial.add(id(function))
+            else:
+                self._partial.discard(id(function))
             for name, annotation, default in self.parameters(function):
+                if name in names:
+                    continue
                 found = self.annotation_kind(annotation, scopes) if annotation is not None else None
                 if found is None and default is not None:
                     found = self._dependency_kind(default, scopes)

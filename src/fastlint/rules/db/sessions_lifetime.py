@@ -75,8 +75,9 @@ Not reported: objects opened in `with`/`async with` (outside route handlers); ob
 (`stack.enter_context(db)`, `contextlib.closing(db)`, `stack.push_async_callback(client.aclose)`,
 `pool.release(conn)`), or closed by a function nested in the one that opened them (a lifespan's
 shutdown callback). At module level, HTTP clients are never reported (one client for the whole
-process, closed in the lifespan, is the recommended pattern), and a session or connection is
-reported only when nothing in the module closes it.
+process, closed in the lifespan, is the recommended pattern) and neither are connections (a
+process-wide connection or pool); a module-level session is reported when nothing in the module
+closes it: every request would share it.
 
 ## Why is this bad?
 A session holds a pooled connection from its first query until it is closed. When an exception
@@ -178,10 +179,10 @@ def get_db() -> Iterator[Session]:
             message_contains="`SessionLocal()` opens a session inside route handler `users`: inject it",
         ),
         Invalid(
-            "import sqlite3\nconn = sqlite3.connect('app.db')\n",
-            2,
-            8,
-            message_contains="nothing in this module closes it",
+            _ORM + "db = SessionLocal()\n",
+            3,
+            6,
+            message_contains="`db = SessionLocal()` at module level is one session for every caller",
         ),
     )
 
@@ -204,9 +205,9 @@ def get_db() -> Iterator[Session]:
             if not (opened.client or opened.closed or opened.managed):
                 self.report(
                     opened.call,
-                    f"`{name} = {opened.shown}` at module level is never closed and nothing in "
-                    "this module closes it: open it per use with `with ...:`, or per request in "
-                    + _DEPENDENCY,
+                    f"`{name} = {opened.shown}` at module level is one session for every caller, "
+                    "never closed in this module: open one per use with `with ...:`, or per "
+                    "request in " + _DEPENDENCY,
                 )
 
     def visit_Global(self, node: cst.Global) -> None:
@@ -263,8 +264,8 @@ def get_db() -> Iterator[Session]:
             return  # a class attribute: the class owns it
         if name in self._frames[-1].outer:
             return  # ``global _client``: made once, kept for the process
-        if len(self._frames) == 1 and client:
-            return  # one client for the process: closed in the lifespan, or at exit
+        if len(self._frames) == 1 and (client or self.ctx.kind_of(call) not in SESSIONS):
+            return  # one client or connection for the process: closed in the lifespan, or at exit
         kind = self.ctx.kind_of(call)
         is_async = shown.startswith("httpx.Async") or kind in _ASYNC or kind == "asyncpg connection"
         self._frames[-1].opened[name] = _Opened(call, shown, client, is_async)
