@@ -176,3 +176,33 @@ def test_sqlmodel_through_the_index_and_dependencies(tmp_path: Path) -> None:
     touched = index.stop_recording()
     assert found is not None and found.is_table and found.is_sqlmodel
     assert ["models", "User"] in [entry[:2] for entry in touched["app.models"][2]]
+
+
+def test_the_two_readers_agree(tmp_path: Path) -> None:
+    """A class read from the linted file's libcst tree and from the index's ``ast`` facts."""
+    text = (
+        "from typing import Annotated, ClassVar\nfrom pydantic import BaseModel, ConfigDict, Field\n"
+        "class Base(BaseModel, strict=True):\n    model_config = ConfigDict(extra='forbid')\n"
+        "    created: Annotated[str, Field(description='When')]\n"
+        "    def dict(self):\n        return {}\n"
+        "class M(Base):\n    kind: ClassVar[str] = 'm'\n    _secret: str = ''\n"
+        "    tags: list[str] = Field(default_factory=list)\n    class Config:\n        orm_mode = True\n"
+    )
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/schemas.py": text})
+    index = ProjectIndex(sorted(tmp_path.rglob("*.py")))
+    local = probe(text + "probe = M\n")
+    other = probe("from pkg.schemas import M\nprobe = M\n", str(tmp_path / "pkg/use.py"), index)
+    assert local is not None and other is not None
+    shape = lambda m: (  # noqa: E731
+        [(f.name, f.annotation, f.default) for f in m.fields],
+        m.config,
+        m.kinds,
+        m.methods,
+    )
+    assert shape(local) == shape(other)
+    assert shape(other)[0] == [
+        ("created", "Annotated[str, Field(description='When')]", None),
+        ("tags", "list[str]", "Field(default_factory=list)"),
+    ]
+    assert other.config == (("strict", "True"), ("extra", "'forbid'"), ("orm_mode", "True"))
+    assert other.methods == frozenset({"dict"})

@@ -41,6 +41,7 @@ class ClassFacts:
     # ``strict = True`` entries: (key, source of the value)
     config: tuple[tuple[str, str], ...]
     fields: tuple[FieldFacts, ...]  # its own, in order (no ``ClassVar``, no ``_private``)
+    methods: tuple[str, ...] = ()  # the functions its body defines (an own ``def dict``)
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -132,8 +133,11 @@ def _read_class(
     )
     config: list[tuple[str, str]] = []
     fields: list[FieldFacts] = []
+    methods: list[str] = []
     for statement in _statements(node.body):
-        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods.append(statement.name)
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             _read_annotated(statement, source, config, fields)
         elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
@@ -141,7 +145,9 @@ def _read_class(
                 config.extend(_config_entries(statement.value, source))
         elif isinstance(statement, ast.ClassDef) and statement.name == "Config":
             config.extend(_config_class(statement, source))
-    return ClassFacts(node.name, node.lineno, bases, keywords, tuple(config), tuple(fields))
+    return ClassFacts(
+        node.name, node.lineno, bases, keywords, tuple(config), tuple(fields), tuple(methods)
+    )
 
 
 def _read_annotated(

@@ -62,6 +62,7 @@ class ModelClass:
     fields: tuple[ModelField, ...]  # inherited first, then its own (an override replaces)
     config: tuple[tuple[str, str], ...]  # merged along the bases: ``strict``, ``extra``...
     node: cst.ClassDef | None = field(default=None, compare=False)  # in the linted file
+    methods: frozenset[str] = frozenset()  # defined by it or its first-party bases
 
     @property
     def is_settings(self) -> bool:
@@ -235,6 +236,7 @@ class ModelRegistry:
         kinds: set[str] = set()
         fields: dict[str, ModelField] = {}
         config: list[tuple[str, str]] = []
+        methods = set(facts.methods)
         for base in reversed(facts.bases):  # the first base wins, as in the MRO
             found = self._resolve(base, depth + 1)
             if isinstance(found, str):
@@ -243,6 +245,7 @@ class ModelRegistry:
                 kinds |= found.kinds
                 fields.update((item.name, item) for item in found.fields)
                 config.extend(found.config)
+                methods |= found.methods
         if not kinds:
             return None
         fields.update((item.name, item) for item in _own_fields(facts, module, path, node))
@@ -251,7 +254,7 @@ class ModelRegistry:
         table = ("table", "True") in facts.keywords
         return ModelClass(
             *(qualified, facts.name, module, path, facts.line, facts.bases, frozenset(kinds)),
-            *(table, tuple(fields.values()), tuple(config), node),
+            *(table, tuple(fields.values()), tuple(config), node, frozenset(methods)),
         )
 
     def _parse_string(self, node: cst.SimpleString) -> cst.BaseExpression | None:
@@ -365,6 +368,7 @@ def _cst_facts(node: cst.ClassDef, registry: ModelRegistry) -> ClassFacts:
     )
     config: list[tuple[str, str]] = []
     fields: list[FieldFacts] = []
+    methods = tuple(name for name in _method_names(node))
     for small in _class_smalls(node):
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
             _read_annotated(small, registry, config, fields)
@@ -374,7 +378,15 @@ def _cst_facts(node: cst.ClassDef, registry: ModelRegistry) -> ClassFacts:
                 config.extend(_config_entries(small.value, module))
         elif isinstance(small, cst.ClassDef) and small.name.value == "Config":
             config.extend(_config_class(small, module))
-    return ClassFacts(node.name.value, 0, bases, keywords, tuple(config), tuple(fields))
+    return ClassFacts(node.name.value, 0, bases, keywords, tuple(config), tuple(fields), methods)
+
+
+def _method_names(node: cst.ClassDef) -> Iterator[str]:
+    body = node.body
+    if isinstance(body, cst.IndentedBlock):
+        for statement in _module_statements(body.body):
+            if isinstance(statement, cst.FunctionDef):
+                yield statement.name.value
 
 
 def _read_annotated(

@@ -99,7 +99,9 @@ Not reported:
 - passing the whole environment on (`dict(os.environ)`, `env=os.environ` for a subprocess);
 - variables that describe the process, the terminal or the CI machine rather than configure the
   application, named by a string literal: `PATH`, `HOME`, `TERM`, `COLUMNS`, `NO_COLOR`, `TZ`,
-  `LANG`, `TMPDIR`, `CI`, `LC_*`, `PYTHON*`, `XDG_*`, `GITHUB_*`...
+  `LANG`, `TMPDIR`, `LC_*`, `XDG_*`, the interpreter's (`PYTHONPATH`, `PYTHONDEVMODE`...),
+  and what a CI runner says about the build (`CI`, `CI_*`, `GITHUB_SHA`, `GITHUB_REF_NAME`...;
+  not `GITHUB_CLIENT_ID`: that one configures the application).
 
 Tests and scripts that read the environment on purpose are best excluded with
 `per-file-ignores` (`"tests/**" = ["FST602"]`); the rule does not guess which files are tests.
@@ -178,6 +180,7 @@ import `get_settings`).
         Valid("import subprocess, os\nsubprocess.run(['ls'], env=dict(os.environ))\n"),
         Valid("def getenv(name):\n    return name\nx = getenv('A')\n"),
         Valid("import os\nterm = os.environ.get('TERM', '')\npath = os.environ['PATH']\n"),
+        Valid("import os\nsha = os.getenv('GITHUB_SHA') or os.getenv('CI_COMMIT_SHA')\n"),
         Valid(
             "import os\nfrom pydantic_settings import PydanticBaseSettingsSource\n"
             "class Source(PydanticBaseSettingsSource):\n    pass\nx = os.getenv('PROFILE')\n"
@@ -186,6 +189,12 @@ import `get_settings`).
     invalid = (
         Invalid("import os\nx = os.getenv('A')\n", 2, 5, message_contains="BaseSettings"),
         Invalid("import os\nx = os.environ['A']\n", 2, 5, message_contains="settings module"),
+        Invalid(
+            "import os\nGITHUB_CLIENT_ID = os.getenv('GITHUB_CLIENT_ID', '')\n",
+            2,
+            20,
+            message_contains="settings module",
+        ),
         Invalid(
             "from os import environ as env\ndef f():\n    return env.get('A', 1)\n",
             3,

@@ -214,13 +214,13 @@ class PydanticV1Api(Rule):
         method = node.func.attr.value
         receiver = node.func.value
         if method in V1_CLASS_METHODS:
-            if self.ctx.models.model_of(receiver, self.ctx.scopes) is None:
-                return
+            model = self.ctx.models.model_of(receiver, self.ctx.scopes)
         elif method in V1_INSTANCE_METHODS:
-            if not self._is_instance(receiver):
-                return
+            model = self._instance_of(receiver)
         else:
             return
+        if model is None or method in model.methods:
+            return  # not a model, or the model's own method of that name
         new = V1_METHODS[method]
         self.report(
             node,
@@ -228,50 +228,49 @@ class PydanticV1Api(Rule):
             fix=_method_fix(node, method, new),
         )
 
-    def _is_instance(self, receiver: cst.BaseExpression) -> bool:
+    def _instance_of(self, receiver: cst.BaseExpression) -> ModelClass | None:
         """Whether ``receiver`` holds an instance of a Pydantic model: ``Model(...)``,
         ``Model.model_validate(...)``, ``self`` in a model's method, a parameter annotated with
         a model, or a local name only ever assigned one of those."""
         if isinstance(receiver, cst.Call):
-            return self._makes_instance(receiver)
+            return self._made_by(receiver)
         if not isinstance(receiver, cst.Name):
-            return False
+            return None
         name = receiver.value
         ctx = self.ctx
         function = ctx.function
         if not isinstance(function, cst.FunctionDef):
-            return False
+            return None
         if name == "self":
             scopes = ctx.scopes
             owner = scopes[-2] if len(scopes) >= 2 else None
-            return (
-                scopes[-1] is function
-                and isinstance(owner, cst.ClassDef)
-                and ctx.models.model_for(owner) is not None
-            )
-        outer = _outer_scopes(ctx.scopes, function)
+            if scopes[-1] is not function or not isinstance(owner, cst.ClassDef):
+                return None
+            return ctx.models.model_for(owner)
         for param in (*function.params.params, *function.params.kwonly_params):
             if param.name.value == name:
                 annotation = param.annotation.annotation if param.annotation else None
-                return annotation is not None and self._instance_annotation(annotation, outer)
-        assigned = ctx.assigned(name)
-        return bool(assigned) and all(
-            isinstance(value, cst.Call) and self._makes_instance(value) for value in assigned
-        )
+                if annotation is None:
+                    return None
+                return self._annotated_model(annotation, _outer_scopes(ctx.scopes, function))
+        made = [
+            self._made_by(value) if isinstance(value, cst.Call) else None
+            for value in ctx.assigned(name)
+        ]
+        return made[0] if made and all(model is not None for model in made) else None
 
-    def _makes_instance(self, call: cst.Call) -> bool:
+    def _made_by(self, call: cst.Call) -> ModelClass | None:
         func = call.func
-        scopes = self.ctx.scopes
         if isinstance(func, cst.Attribute) and func.attr.value in _CONSTRUCTORS:
             func = func.value
-        return self.ctx.models.model_of(func, scopes) is not None
+        return self.ctx.models.model_of(func, self.ctx.scopes)
 
-    def _instance_annotation(
+    def _annotated_model(
         self, annotation: cst.BaseExpression, scopes: Sequence[cst.CSTNode]
-    ) -> bool:
+    ) -> ModelClass | None:
         """``M``, ``Annotated[M, ...]``, ``M | None``, ``Optional[M]`` (not ``list[M]``)."""
         inner = _unwrap(annotation, self.ctx.resolve)
-        return inner is not None and self.ctx.models.model_of(inner, scopes) is not None
+        return self.ctx.models.model_of(inner, scopes) if inner is not None else None
 
 
 _V1_MESSAGE = (
@@ -443,6 +442,10 @@ PydanticV1Api.valid = (
     Valid("from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    a: int = 1\n"),
     Valid(_P + "class M(BaseModel):\n    a: int\ndef f(m: M):\n    return m.model_dump()\n"),
     Valid("from app.models import Row\ndef f(row: Row):\n    return row.dict()\n"),
+    Valid(
+        _P + "class M(BaseModel):\n    a: int\n    def validate(self):\n        return self.a\n"
+        "def f(m: M):\n    return m.validate(), M.validate(m)\n"
+    ),
 )
 PydanticV1Api.invalid = (
     Invalid(

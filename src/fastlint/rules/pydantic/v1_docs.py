@@ -20,7 +20,8 @@ Finds Pydantic v1 API in a project on Pydantic v2 (the default; see the option b
   `UserIn | None`), or a local name only ever assigned `Model(...)` /
   `Model.model_validate(...)`. Models are recognised through imports, in this file and in the
   project's other modules, including subclasses of the project's own base models. Anything else
-  (`response.json()`, `data.copy()`, a dict's `.dict`...) is never reported.
+  (`response.json()`, `data.copy()`, a dict's `.dict`...) is never reported, nor is a method
+  the model (or one of the project's base models) defines itself (`def validate(self)`).
 
 A class named `Config` in a class that is not a Pydantic model (a Django `Meta`-like holder, a
 dataclass) is not reported.
