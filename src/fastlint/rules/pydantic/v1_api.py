@@ -80,6 +80,7 @@ class PydanticV1Api(Rule):
     def __init__(self, ctx: object) -> None:
         super().__init__(ctx)  # type: ignore[arg-type]
         self._off = self.option("pydantic-version") == 1
+        self._fallback = 0  # depth of ``except ImportError:`` handlers
 
     # -- class Config, v1 settings base ---------------------------------------------------------
 
@@ -176,8 +177,16 @@ class PydanticV1Api(Rule):
 
     # -- imports --------------------------------------------------------------------------------
 
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if _catches_import_error(node):
+            self._fallback += 1
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if _catches_import_error(node):
+            self._fallback -= 1
+
     def visit_Import(self, node: cst.Import) -> None:
-        if self._off or self.ctx.scopes:
+        if self._off or self.ctx.scopes or self._fallback:
             return
         for alias in node.names:
             if _is_v1_module(_module_name(alias.name)):
@@ -185,7 +194,7 @@ class PydanticV1Api(Rule):
                 return
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if self._off or node.relative:
+        if self._off or node.relative or self._fallback:
             return
         module = _module_name(node.module)
         if _is_v1_module(module):
@@ -279,6 +288,20 @@ _V1_MESSAGE = (
 )
 _CONSTRUCTORS = frozenset({"model_validate", "model_validate_json", "model_construct"})
 _CONSTRUCTORS = _CONSTRUCTORS | {"parse_obj", "parse_raw", "from_orm", "construct"}
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _catches_import_error(node: cst.ExceptHandler) -> bool:
+    """``except ImportError:`` (or a tuple with it): a fallback for another Pydantic version."""
+    caught = node.type
+    names = (
+        [element.value for element in caught.elements]
+        if isinstance(caught, cst.Tuple)
+        else [caught]
+    )
+    return any(dotted_name(name) in _IMPORT_ERRORS for name in names if name is not None)
 
 
 def _outer_scopes(scopes: Sequence[cst.CSTNode], function: cst.CSTNode) -> list[cst.CSTNode]:
@@ -440,6 +463,10 @@ PydanticV1Api.valid = (
         "from pydantic import field_validator, BaseModel\nclass M(BaseModel):\n    a: int\n    @field_validator('a')\n    @classmethod\n    def check(cls, v):\n        return v\n"
     ),
     Valid("from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    a: int = 1\n"),
+    Valid(
+        "try:\n    from pydantic_settings import BaseSettings\n"
+        "except ImportError:\n    from pydantic import BaseSettings\n"
+    ),
     Valid(_P + "class M(BaseModel):\n    a: int\ndef f(m: M):\n    return m.model_dump()\n"),
     Valid("from app.models import Row\ndef f(row: Row):\n    return row.dict()\n"),
     Valid(

@@ -23,7 +23,10 @@ Finds Pydantic v1 API in a project on Pydantic v2 (the default; see the option b
   (`response.json()`, `data.copy()`, a dict's `.dict`...) is never reported, nor is a method
   the model (or one of the project's base models) defines itself (`def validate(self)`).
 
-A class named `Config` in a class that is not a Pydantic model (a Django `Meta`-like holder, a
+Imports in an `except ImportError:` handler are a fallback for projects on the other major
+version (`try: from pydantic_settings import BaseSettings` / `except ImportError: from pydantic
+import BaseSettings`) and are not reported. A class named `Config` in a class that is not a
+Pydantic model (a Django `Meta`-like holder, a
 dataclass) is not reported.
 
 ## Why is this bad?
