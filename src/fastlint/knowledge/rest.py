@@ -30,11 +30,17 @@ AUTH_ACTIONS = frozenset(
     }
 )
 
-# Operational endpoints that are not part of a versioned API (FST212).
+# Operational endpoints that are not part of a versioned API (FST212): these paths, paths
+# below these first segments, and files (a last segment with an extension: ``/manifest.json``).
 OPERATIONAL_PATHS = frozenset(
+    {"/", "/ping", "/status", "/version", "/favicon.ico", "/robots.txt", "/openapi.json"}
+)
+OPERATIONAL_ROOTS = frozenset(
     {
-        *("/", "/health", "/healthz", "/healthcheck", "/health-check", "/ready", "/readyz"),
-        *("/live", "/livez", "/liveness", "/readiness", "/ping", "/status", "/version"),
-        *("/metrics", "/docs", "/redoc", "/openapi.json", "/favicon.ico", "/robots.txt"),
+        *("health", "healthz", "healthcheck", "health-check", "ready", "readyz", "readiness"),
+        *("live", "livez", "liveness", "metrics", "docs", "redoc", "static", "assets"),
+        *(".well-known", "oauth", "oauth2"),
     }
 )
+# Handler-name words of a POST that computes what a creation would do without making it.
+DRY_RUN_WORDS = frozenset({"dry", "preview", "validate", "check", "test", "estimate", "simulate"})

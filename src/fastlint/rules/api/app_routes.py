@@ -154,7 +154,7 @@ app.include_router(router)
     def _app(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
             return
-        if fastapi_kind(self.ctx.callee(value).qualified) != APP:
+        if fastapi_kind(self.ctx.resolve(value.func)) != APP:
             return
         function = self.ctx.function
         self._apps[(id(function), target.value)] = _App(target.value, value)

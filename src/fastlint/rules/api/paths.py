@@ -32,7 +32,7 @@ def path_problem(path: str) -> str | None:
                 f"Path segment `{segment}` is a verb; name the resource (`/orders/{{order_id}}`) "
                 "and let the HTTP method say the action"
             )
-        if _CAMEL.search(text):
+        if text[0].islower() and _CAMEL.search(text):
             return f"Path segment `{segment}` is camelCase; use lowercase words joined by `-`"
     return None
 
@@ -56,7 +56,8 @@ first segment that:
   `/users/delete`), or `set`, `list`, `make`, `do`, `edit`, `change` followed by another word
   (`/set-default`, `/listUsers`: alone these are also nouns or conventions, like a Rails-style
   `/posts/{id}/edit` form);
-- is camelCase (`/userProfiles`).
+- is camelCase (`/userProfiles`). PascalCase segments are left alone: protocols such as SCIM
+  define them (`/ServiceProviderConfig`, `/ResourceTypes`).
 
 Words are split at `-`, `_` and case changes, and only the first word of a segment is compared,
 so nouns that start like a verb (`/updates`, `/address`, `/settings`) are fine. Actions that
@@ -114,6 +115,7 @@ async def get_user(userId: int) -> None:
         Valid(_ROUTER + "@router.get('/posts/{post_id}/edit')\nasync def f(post_id: int): ...\n"),
         Valid(_ROUTER + "@router.post('/jobs/{job_id}/cancel')\nasync def f(job_id: int): ...\n"),
         Valid(_ROUTER + "@router.get('/api/v1/openapi.json')\nasync def f(): ...\n"),
+        Valid(_ROUTER + "@router.get('/scim/v2/ServiceProviderConfig')\nasync def f(): ...\n"),
         Valid(
             "from flask import Flask\napp = Flask(__name__)\n@app.get('/getUser')\ndef f(): ...\n"
         ),

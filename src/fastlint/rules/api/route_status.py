@@ -12,7 +12,12 @@ from fastlint.engine.fastapi_model import Route
 from fastlint.engine.rule import Invalid, Rule, Valid
 from fastlint.knowledge.fastapi import RESPONSE
 from fastlint.knowledge.http_status import HTTP_STATUS, STATUS_MODULES
-from fastlint.knowledge.rest import AUTH_ACTIONS, CREATION_SEGMENTS, CREATION_VERBS
+from fastlint.knowledge.rest import (
+    AUTH_ACTIONS,
+    CREATION_SEGMENTS,
+    CREATION_VERBS,
+    DRY_RUN_WORDS,
+)
 
 _APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -125,6 +130,8 @@ rightly answer 200, so the rule reports only the POST routes that say they creat
   (`/orders/create`, `/cart/add`).
 
 Even then it is not reported when:
+- the handler's name says it only tries (`create_backfill_dry_run`, `preview_`,
+  `validate_`, `check_`, `test_`, `estimate_`, `simulate_`);
 - the path ends with a login segment (`/token`, `/login`, `/refresh`, `/verify`, `/callback`,
   ...): `create_access_token` at `/token` logs in;
 - every `return` returns a response object (`RedirectResponse`, `JSONResponse(...,
@@ -200,6 +207,7 @@ async def login(form: OrderIn) -> dict[str, str]:
         Valid(_APP + "@app.post('/token')\nasync def create_access_token(): ...\n"),
         Valid(_APP + "@app.post('/models/unload')\nasync def unload_model(): ...\n"),
         Valid(_APP + "@app.post('/embeddings')\nasync def embeddings(): ...\n"),
+        Valid(_APP + "@app.post('/backfills/dry_run')\nasync def create_backfill_dry_run(): ...\n"),
         Valid(_APP + "@app.delete('/items/{i}')\nasync def create_tombstone(i: int): ...\n"),
     )
     invalid = (
@@ -249,6 +257,8 @@ async def login(form: OrderIn) -> dict[str, str]:
         if last and (last[0] in AUTH_ACTIONS or last[-1] in AUTH_ACTIONS):
             return False  # ``create_access_token`` at ``/token``: a login
         named = words(node.name.value)
+        if DRY_RUN_WORDS.intersection(named):
+            return False  # ``create_backfill_dry_run``, ``preview_order``: nothing is made
         return bool(named and named[0] in CREATION_VERBS) or bool(
             last and last[-1] in CREATION_SEGMENTS
         )

@@ -11,7 +11,7 @@ from fastlint.engine.context import Context
 from fastlint.engine.fastapi_model import added_route, string_value
 from fastlint.engine.rule import Invalid, Option, Rule, Valid
 from fastlint.knowledge.fastapi import APP, fastapi_kind
-from fastlint.knowledge.rest import OPERATIONAL_PATHS
+from fastlint.knowledge.rest import OPERATIONAL_PATHS, OPERATIONAL_ROOTS
 from fastlint.semantic.resolver import absolute
 
 _APP = "from fastapi import FastAPI\napp = FastAPI()\n"
@@ -22,6 +22,17 @@ def version_pattern(prefix: str) -> re.Pattern[str]:
     """``/api/v{N}`` -> a pattern that a path under that prefix matches."""
     escaped = re.escape("/" + prefix.strip("/")) if prefix.strip("/") else ""
     return re.compile(escaped.replace(re.escape("{N}"), r"\d+(?:\.\d+)?") + r"(?:/|$)")
+
+
+def operational(path: str) -> bool:
+    """A health check, the docs, a static file, an OAuth redirect: not a versioned API."""
+    segments = path.strip("/").split("/")
+    last = segments[-1]
+    return (
+        path in OPERATIONAL_PATHS
+        or segments[0] in OPERATIONAL_ROOTS
+        or ("." in last and "{" not in last)
+    )
 
 
 def normalized(path: str) -> str:
@@ -72,8 +83,10 @@ Only what is known is reported: a prefix or path that is not a string literal
 below an unknown prefix is reported. An app mounted in this file as a sub-application
 (`app.mount("/v1", v1_app)`) is not checked; one mounted from another module cannot be seen
 and is checked as an app of its own. WebSocket routes, routes with `include_in_schema=False`
-and the operational endpoints of the root (`/`, `/health`, `/healthz`, `/ready`, `/livez`,
-`/metrics`, `/docs`, `/openapi.json`...) are not reported. `FastAPI(root_path="/api/v1")`
+and operational endpoints are not reported: `/`, `/ping`, `/status`, `/version`, paths
+under `/health`, `/healthz`, `/ready`, `/livez`, `/metrics`, `/docs`, `/redoc`, `/static`,
+`/assets`, `/.well-known`, `/oauth` and `/oauth2`, and files (`/manifest.json`,
+`/robots.txt`). `FastAPI(root_path="/api/v1")`
 counts as a prefix.
 
 ## Why is this bad?
@@ -124,6 +137,9 @@ app.include_router(router, prefix="/api/v1")
     valid = (
         Valid(_APP + "@app.get('/api/v1/items')\nasync def f(): ...\n"),
         Valid(_APP + "@app.get('/health')\nasync def f(): ...\n"),
+        Valid(_APP + "@app.get('/health/db')\nasync def f(): ...\n"),
+        Valid(_APP + "@app.get('/manifest.json')\nasync def f(): ...\n"),
+        Valid(_APP + "@app.get('/oauth/{provider}/callback')\nasync def f(provider: str): ...\n"),
         Valid(_APP + "@app.get('/items', include_in_schema=False)\nasync def f(): ...\n"),
         Valid(_APP + "@app.get(path)\nasync def f(): ...\n"),
         Valid(
@@ -203,7 +219,7 @@ app.include_router(router, prefix="/api/v1")
     def _app(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
             return
-        if fastapi_kind(self.ctx.callee(value).qualified) != APP:
+        if fastapi_kind(self.ctx.resolve(value.func)) != APP:
             return
         root = next(
             (arg for arg in value.args if arg.keyword and arg.keyword.value == "root_path"), None
@@ -266,7 +282,7 @@ app.include_router(router, prefix="/api/v1")
         if path is None:
             return
         full = normalized(app.root_path + path)
-        if full in OPERATIONAL_PATHS or self._pattern.match(full):
+        if operational(full) or self._pattern.match(full):
             return
         pattern = self.option("api-version-prefix")
         app.findings.append(
@@ -334,7 +350,7 @@ app.include_router(router, prefix="/api/v1")
         for path in facts.paths:
             if path is not None:
                 full = normalized(base + path)
-                if full not in OPERATIONAL_PATHS and not self._pattern.match(full):
+                if not operational(full) and not self._pattern.match(full):
                     return full
         for target, sub_prefix in facts.includes:
             if sub_prefix is not None:
