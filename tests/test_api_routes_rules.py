@@ -163,6 +163,29 @@ def test_an_unknown_router_prefix_is_never_reported(
     assert not any("reports" in line for line in found), found
 
 
+def test_the_results_cache_follows_an_included_router(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app module's cached FST212 result depends on the routers it reads in other modules
+    (the index records them): editing one re-lints the app module."""
+    root = tmp_path / "svc"
+    shutil.copytree(FIXTURE, root)
+    monkeypatch.chdir(root)
+
+    def check() -> str:
+        return CliRunner().invoke(cli, ["check", "--select", "FST212", "."]).output
+
+    assert "`reports.router` mounts `/reports/daily`" in check()
+    assert "`reports.router` mounts `/reports/daily`" in check()  # from the cache
+    routes = root / "app" / "api" / "routes" / "reports.py"
+    routes.write_text(
+        routes.read_text().replace('prefix="/reports"', 'prefix="/api/v1/reports"'),
+        encoding="utf-8",
+    )
+    assert "reports.router" not in check()
+    assert (root / ".fastlint_cache").exists()
+
+
 def test_version_pattern() -> None:
     pattern = version_pattern("/api/v{N}")
     assert (

@@ -139,6 +139,9 @@ Even then it is not reported when:
 - `response_class=` is not a JSON response (`RedirectResponse`, `HTMLResponse`,
   `StreamingResponse`, a class of your own): form posts and streams.
 
+Routes registered with `add_api_route(path, endpoint, ...)` are not checked (the endpoint is
+defined elsewhere).
+
 ## Why is this bad?
 Clients, caches and generated SDKs read the status: 201 Created says a resource was made (and
 goes with a `Location` header), 200 says "here is a result". The OpenAPI schema FastAPI
@@ -285,7 +288,8 @@ only) that declare no `status_code=`, and routes of any method that declare 204 
 
 Not reported: handlers whose every `return` returns a response object
 (`Response(status_code=204)`), and handlers that take `response: Response` to set the status.
-`return None` and a bare `return` are not bodies.
+`return None` and a bare `return` are not bodies. Routes registered with
+`add_api_route(path, endpoint, ...)` are not checked (the endpoint is defined elsewhere).
 
 ## Why is this bad?
 A deletion has nothing to say: 204 No Content tells clients (and generated SDKs) not to parse a
