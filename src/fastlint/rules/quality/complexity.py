@@ -15,41 +15,36 @@ def _block(body: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     return body.body if isinstance(body, cst.IndentedBlock) else ()
 
 
-def _count(statements: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> int:
+def _count(statements: Sequence[cst.BaseStatement]) -> int:
     """The decisions of a list of statements, as mccabe 0.7's path graph counts them: ``if``,
     ``elif``, loops +1; ``try`` +1 and +1 per handler; a nested ``def`` +1 with its own
     decisions; ``with`` and ``class`` bodies are looked into; a ``finally`` block, ``match`` and
     ``try``/``except*`` are single statements (mccabe has no visitor for them)."""
-    total = 0
-    for statement in statements:
-        kind = type(statement)
-        if kind is cst.SimpleStatementLine:
-            continue
-        if kind is cst.If:
-            total += 1 + _count(_block(statement.body))  # type: ignore[attr-defined]
-            orelse = statement.orelse  # type: ignore[attr-defined]
-            if type(orelse) is cst.If:
-                total += _count((orelse,))
-            elif orelse is not None:
-                total += _count(_block(orelse.body))
-        elif kind is cst.For or kind is cst.While:
-            total += 1 + _count(_block(statement.body))  # type: ignore[attr-defined]
-            orelse = statement.orelse  # type: ignore[attr-defined]
-            if orelse is not None:
-                total += _count(_block(orelse.body))
-        elif kind is cst.Try:
-            handlers = statement.handlers  # type: ignore[attr-defined]
-            total += 1 + len(handlers) + _count(_block(statement.body))  # type: ignore[attr-defined]
-            for handler in handlers:
-                total += _count(_block(handler.body))
-            orelse = statement.orelse  # type: ignore[attr-defined]
-            if orelse is not None:
-                total += _count(_block(orelse.body))
-        elif kind is cst.FunctionDef:
-            total += 1 + _count(_block(statement.body))  # type: ignore[attr-defined]
-        elif kind is cst.With or kind is cst.ClassDef:
-            total += _count(_block(statement.body))  # type: ignore[attr-defined]
-    return total
+    return sum(_decisions(statement) for statement in statements)
+
+
+def _else(orelse: cst.Else | None) -> int:
+    return _count(_block(orelse.body)) if orelse is not None else 0
+
+
+def _decisions(statement: cst.BaseStatement) -> int:
+    kind = type(statement)
+    if kind is cst.If:
+        orelse = statement.orelse  # type: ignore[attr-defined]
+        rest = _decisions(orelse) if type(orelse) is cst.If else _else(orelse)
+        return 1 + _count(_block(statement.body)) + rest  # type: ignore[attr-defined]
+    if kind is cst.For or kind is cst.While:
+        body = _count(_block(statement.body))  # type: ignore[attr-defined]
+        return 1 + body + _else(statement.orelse)  # type: ignore[attr-defined]
+    if kind is cst.Try:
+        handlers = statement.handlers  # type: ignore[attr-defined]
+        inside = _count(_block(statement.body)) + _else(statement.orelse)  # type: ignore[attr-defined]
+        return 1 + len(handlers) + inside + sum(_count(_block(h.body)) for h in handlers)
+    if kind is cst.FunctionDef:
+        return 1 + _count(_block(statement.body))  # type: ignore[attr-defined]
+    if kind is cst.With or kind is cst.ClassDef:
+        return _count(_block(statement.body))  # type: ignore[attr-defined]
+    return 0  # simple statements, match, try/except*
 
 
 def complexity(function: cst.FunctionDef) -> int:

@@ -234,22 +234,7 @@ class LegacyTypingGeneric(Rule):
     ) -> cst.BaseExpression:
         """``node`` with every legacy alias in it rewritten (those the target allows)."""
         if isinstance(node, cst.Subscript):
-            name = self._legacy(node.value)
-            elements = [
-                element.with_changes(
-                    slice=element.slice.with_changes(
-                        value=self._rewrite(element.slice.value, use, builtins, unions)
-                    )
-                )
-                if isinstance(element.slice, cst.Index)
-                else element
-                for element in node.slice
-            ]
-            if name in UNIONS and unions:
-                return self._union(node, name, elements, use)
-            if name is not None and name not in UNIONS and builtins:
-                return node.with_changes(value=self._head(node.value, name, use), slice=elements)
-            return node.with_changes(slice=elements)
+            return self._rewrite_subscript(node, use, builtins, unions)
         if isinstance(node, (cst.Name, cst.Attribute)):
             name = self._legacy(node)
             if name is not None and name not in UNIONS and builtins:
@@ -268,6 +253,26 @@ class LegacyTypingGeneric(Rule):
                 ]
             )
         return node
+
+    def _rewrite_subscript(
+        self, node: cst.Subscript, use: _Use, builtins: bool, unions: bool
+    ) -> cst.BaseExpression:
+        name = self._legacy(node.value)
+        elements = [
+            element.with_changes(
+                slice=element.slice.with_changes(
+                    value=self._rewrite(element.slice.value, use, builtins, unions)
+                )
+            )
+            if isinstance(element.slice, cst.Index)
+            else element
+            for element in node.slice
+        ]
+        if name in UNIONS and unions:
+            return self._union(node, name, elements, use)
+        if name is not None and name not in UNIONS and builtins:
+            return node.with_changes(value=self._head(node.value, name, use), slice=elements)
+        return node.with_changes(slice=elements)
 
     def _union(
         self, node: cst.Subscript, name: str, elements: list[cst.SubscriptElement], use: _Use
