@@ -33,6 +33,15 @@ LIBRARY_METHODS = frozenset(
 )
 # ``visit_Call`` (ast/libcst visitors), ``do_GET`` (http.server), ``test_...`` stays snake.
 _HOOK = re.compile(r"^(visit|leave|depart|do|generic_visit)_[A-Za-z0-9_]+$")
+# Module-level names a tool reads (alembic's migration scripts), whatever the convention.
+TOOL_NAMES = frozenset({"revision", "down_revision", "branch_labels", "depends_on"})
+_MIGRATION_DIRECTORIES = frozenset({"migrations", "_migrations", "alembic", "versions"})
+_TYPE_FACTORIES = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions")
+    for name in ("TypeVar", "ParamSpec", "TypeVarTuple", "NewType")
+)
+_TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
 _OVERRIDES = frozenset({"typing.override", "typing_extensions.override"})
 _LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
@@ -59,9 +68,35 @@ def _names(target: cst.BaseExpression) -> Iterator[cst.Name]:
         yield from _names(target.value)
 
 
+def _pairs(
+    target: cst.BaseExpression, value: cst.BaseExpression | None
+) -> Iterator[tuple[cst.Name, cst.BaseExpression | None]]:
+    """Each name a target binds, with its own value when both sides are tuples of one length
+    (``FlowRun, WorkQueue = db.FlowRun, db.WorkQueue``)."""
+    if (
+        isinstance(target, (cst.Tuple, cst.List))
+        and isinstance(value, (cst.Tuple, cst.List))
+        and len(target.elements) == len(value.elements)
+    ):
+        for left, right in zip(target.elements, value.elements, strict=True):
+            yield from _pairs(left.value, right.value)
+        return
+    for name in _names(target):
+        yield name, value
+
+
+def _same_name(name: str, value: cst.BaseExpression | None) -> bool:
+    """``getLevelNamesMapping = logging.getLevelNamesMapping``: a library name kept."""
+    if isinstance(value, cst.Attribute):
+        return value.attr.value == name
+    return isinstance(value, cst.Name) and value.value == name
+
+
 def _alias_value(value: cst.BaseExpression | None) -> bool:
     """A value a PascalCase name may hold: a class or type made or named (``SessionLocal =
     sessionmaker()``, ``UserId = int``, ``Items = list[Item]``)."""
+    if isinstance(value, cst.Await):
+        value = value.expression
     return isinstance(
         value, (cst.Call, cst.Name, cst.Attribute, cst.Subscript, cst.BinaryOperation)
     )
@@ -84,15 +119,21 @@ Reports, at the name:
 - a class not in `PascalCase` (`user_service`, `User_Service`);
 - a variable assigned in a function (or a `for` target) not in `snake_case`, once per function;
   a `PascalCase` name that holds a class or type (`Session = sessionmaker()`,
-  `Model = type(...)`) is allowed;
+  `FlowRun, Log = db.FlowRun, db.Log`) is allowed, as is an `UPPER_SNAKE` local constant
+  (`BATCH_SIZE = 500`) and a module-level name declared `global` in the function;
 - at module level, a name bound once to a literal (a number, string, `True`/`False`, a tuple of
   them) and never declared `global`, that is not `UPPER_SNAKE` (`timeout = 30`): a module
-  constant; and a module-level variable in `mixedCase` (`myApp = FastAPI()`).
+  constant (a `TypeAlias` is a type, not a constant); and a module-level variable in
+  `mixedCase` (`myApp = FastAPI()`), unless it keeps a library's name
+  (`getLevelName = logging.getLevelName`) or is a type variable (`T_co = TypeVar(...)`).
 
 Leading underscores are allowed everywhere, as are dunder names. Methods whose names a library
 chooses are exempt: unittest's `setUp`/`tearDown`/`setUpClass`/`asyncSetUp`..., visitor hooks
 such as `visit_Call`/`leave_FunctionDef`/`do_GET`, and methods decorated with
-`@typing.override`.
+`@typing.override`, and the methods of a class whose base is imported (`logging.Handler`'s
+`isEnabledFor`: an override keeps its library's name). Module-level names of migration scripts
+(files in `migrations`, `alembic` or `versions` directories, and alembic's `revision`,
+`down_revision`, `branch_labels`, `depends_on` anywhere) are the tool's and are not checked.
 
 ## Why is this bad?
 The seeds ask for PEP 8 names: `snake_case` functions and variables, `PascalCase` classes,
@@ -143,6 +184,18 @@ N801/N802/N806 plus module constants (N816 reports only mixedCase module names).
         Valid("mode = 'a'\nmode = 'b'\n"),
         Valid("Base = declarative_base()\nUserId = int\n"),
         Valid("def f():\n    for i, (key, value) in enumerate(x):\n        pass\n"),
+        Valid(
+            "import logging\nclass H(logging.Handler):\n    def isEnabledFor(self, level):\n        pass\n"
+        ),
+        Valid("revision = 'abc'\ndown_revision = None\n"),
+        Valid("from typing import TypeAlias\nSelectable: TypeAlias = 'Select | Text'\n"),
+        Valid("def f(db):\n    FlowRun, WorkQueue = db.FlowRun, db.WorkQueue\n"),
+        Valid("def f():\n    BATCH_SIZE = 500\n    WHITE, GRAY = 0, 1\n"),
+        Valid("import logging\ngetLevelName = logging.getLevelName\n"),
+        Valid("from typing import TypeVar\nTParams_co = TypeVar('TParams_co', covariant=True)\n"),
+        Valid("async def f(view):\n    Form = await view.scaffold_form()\n    return Form\n"),
+        Valid("CONN = None\ndef configure():\n    global CONN\n    CONN = make()\n"),
+        Valid("airflow_version = '3.1'\n", filename="app/migrations/versions/0001_init.py"),
     )
     invalid = (
         Invalid("def getUser():\n    pass\n", 1, 5, message_contains="function `getUser`"),
@@ -166,17 +219,22 @@ N801/N802/N806 plus module constants (N816 reports only mixedCase module names).
     def __init__(self, ctx: object) -> None:
         super().__init__(ctx)  # type: ignore[arg-type]
         self._reported: set[tuple[int, str]] = set()
-        self._module_bound: dict[str, list[tuple[cst.Name, bool]]] = {}
+        self._module_bound: dict[str, list[tuple[cst.Name, bool, cst.BaseExpression | None]]] = {}
         self._globals: set[str] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
         if SNAKE.match(name):
             return
-        if self.ctx.class_ is not None and self.ctx.scopes[-1] is self.ctx.class_:
+        class_ = self.ctx.class_
+        if class_ is not None and self.ctx.scopes[-1] is class_:
             if name in LIBRARY_METHODS or _HOOK.match(name):
                 return
             if any(self.ctx.resolve(d.decorator) in _OVERRIDES for d in node.decorators):
+                return
+            # A base imported from elsewhere (`logging.Handler`, `ast.NodeVisitor`): the method
+            # may override one of its methods, whose name is not ours to choose.
+            if any(self.ctx.resolve(base.value) is not None for base in class_.bases):
                 return
         self.report(node.name, f"Name the function `{name}` in snake_case")
 
@@ -190,11 +248,13 @@ N801/N802/N806 plus module constants (N816 reports only mixedCase module names).
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            for name in _names(target.target):
-                self._bound(name, node.value)
+            for name, value in _pairs(target.target, node.value):
+                self._bound(name, value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name) and self.ctx.class_ is None:
+            if self.ctx.resolve(node.annotation.annotation) in _TYPE_ALIAS:
+                return  # `Selectable: TypeAlias = "Select | TextClause"` names a type
             self._bound(node.target, node.value)
 
     def visit_For(self, node: cst.For) -> None:
@@ -203,26 +263,39 @@ N801/N802/N806 plus module constants (N816 reports only mixedCase module names).
 
     def _bound(self, name: cst.Name, value: cst.BaseExpression | None) -> None:
         if not self.ctx.scopes:
-            self._module_bound.setdefault(name.value, []).append((name, _is_literal(value)))
+            bound = (name, _is_literal(value), value)
+            self._module_bound.setdefault(name.value, []).append(bound)
             return
         function = self.ctx.function
         text = name.value
-        if function is None or SNAKE.match(text):
+        if function is None or SNAKE.match(text) or text in self._globals:
             return
         if PASCAL.match(text) and _alias_value(value):
             return
+        if UPPER.match(text):
+            return  # a local constant: `BATCH_SIZE = 500`
         key = (id(function), text)
         if key not in self._reported:
             self._reported.add(key)
             self.report(name, f"Name the variable `{text}` in snake_case")
 
+    def _type_factory(self, value: cst.BaseExpression | None) -> bool:
+        """``T_co = TypeVar("T_co", covariant=True)``: type variables have their own style."""
+        return isinstance(value, cst.Call) and self.ctx.resolve(value.func) in _TYPE_FACTORIES
+
     def leave_Module(self, node: cst.Module) -> None:
+        parts = self.ctx.path.replace("\\", "/").split("/")[:-1]
+        migration = not _MIGRATION_DIRECTORIES.isdisjoint(parts)
         for text, bindings in self._module_bound.items():
-            first, literal = bindings[0]
+            first, literal, _ = bindings[0]
             if text.startswith("__") and text.endswith("__"):
                 continue
+            if text in TOOL_NAMES or migration:
+                continue  # names the migration tool reads
             if len(bindings) == 1 and literal and text not in self._globals:
                 if not UPPER.match(text):
                     self.report(first, f"Name the module constant `{text}` in UPPER_SNAKE_CASE")
-            elif not (SNAKE.match(text) or UPPER.match(text) or PASCAL.match(text)):
+            elif not (SNAKE.match(text) or UPPER.match(text) or PASCAL.match(text)) and not any(
+                _same_name(text, value) or self._type_factory(value) for _, _, value in bindings
+            ):
                 self.report(first, f"Name the module-level variable `{text}` in snake_case")
