@@ -26,13 +26,19 @@ _LIBRARIES = ("typing", "builtins", "fastapi", "pydantic", "sqlalchemy", "starle
 
 
 def _aliases(node: ast.expr | None) -> list[str]:
-    """``Path(alias="id")``: the names FastAPI reads a parameter by."""
+    """``Path(alias="id")`` (as a default, or in ``Annotated[T, Path(alias="id")]``): the
+    names FastAPI reads a parameter by. Only those two places are looked at (cheap)."""
+    if type(node) is ast.Subscript:
+        inner = node.slice
+        calls = inner.elts if type(inner) is ast.Tuple else []
+    else:
+        calls = [node]
     found = []
-    for inner in ast.walk(node) if node is not None else ():
-        if isinstance(inner, ast.Call):
-            for keyword in inner.keywords:
+    for call in calls:
+        if type(call) is ast.Call:
+            for keyword in call.keywords:
                 value = keyword.value
-                if keyword.arg == "alias" and isinstance(value, ast.Constant):
+                if keyword.arg == "alias" and type(value) is ast.Constant:
                     if isinstance(value.value, str):
                         found.append(value.value)
     return found
@@ -102,7 +108,9 @@ class _Reader:
         return FOLLOW + found if found else UNKNOWN
 
     def parameter(self, arg: ast.arg, default: ast.expr | None) -> list[str]:
-        entries = [arg.arg, *_aliases(default), *_aliases(arg.annotation)]
+        entries = [arg.arg]
+        if default is not None or type(arg.annotation) is ast.Subscript:
+            entries.extend(_aliases(default) + _aliases(arg.annotation))
         declared = self.declared(default)
         if declared is not None:
             if declared[0] in ("Depends", "Security"):
@@ -121,6 +129,9 @@ class _Reader:
 
     def _imported_type(self, annotation: ast.expr) -> list[str]:
         """A parameter typed with a first-party name (perhaps an alias of a dependency)."""
+        head = annotation.id if type(annotation) is ast.Name else None
+        if head is not None and head not in self.imports.module_imports:
+            return []  # a builtin or a name of this module: nothing to follow
         qualified = self.imports.resolve(annotation) or ""
         if not qualified or qualified.startswith(_LIBRARIES):
             return []

@@ -11,6 +11,10 @@ from fastlint.knowledge.fastapi import ANNOTATED
 
 _APP = "from fastapi import Depends, FastAPI, Query\napp = FastAPI()\n"
 _DEPENDENCIES = frozenset({"Depends", "Security"})
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")
+)
 
 
 def _is_ellipsis(node: cst.CSTNode) -> bool:
@@ -196,17 +200,22 @@ calls of the function that relied on it must now pass it.
         local, edits = self._annotated()
         if local is None:
             return None
-        code = self.ctx.module.code_for_node
         assert param.annotation is not None
-        text = f"{param.name}: {local}[{code(param.annotation)}, {code(declaration)}]"
-        if default is not None:
-            text += f" = {code(default)}"
-        new = cst.parse_statement(f"def _({text}): pass")  # the parameter, parsed as Python does
-        assert isinstance(new, cst.FunctionDef)
-        replacement = new.params.params[0]
+        annotated = cst.Subscript(
+            cst.Name(local),
+            [
+                cst.SubscriptElement(cst.Index(param.annotation), comma=_COMMA),
+                cst.SubscriptElement(cst.Index(declaration)),
+            ],
+        )
+        node = param.node.with_changes(annotation=cst.Annotation(annotated))
+        if default is None:
+            node = node.with_changes(default=None, equal=cst.MaybeSentinel.DEFAULT)
+        else:
+            node = node.with_changes(default=default, equal=_EQUAL)
         # The parameter's place runs to the end of its comma and what follows it on the line (a
         # comment), less trailing whitespace: the new code does the same.
-        replacement = code(replacement.with_changes(comma=param.node.comma)).rstrip(" \t\f\r\n")
+        replacement = self.ctx.module.code_for_node(node).rstrip(" \t\f\r\n")
         return Fix.replace(
             param.node, replacement, "Move the declaration into `Annotated`", UNSAFE
         ).with_edits(edits)
