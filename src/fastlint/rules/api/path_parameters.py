@@ -49,14 +49,17 @@ Finds route paths with a parameter (`{item_id}`, or `{file_path:path}` with a co
 the handler does not take, or takes only through `**kwargs` (FastAPI never passes path
 parameters there).
 
-A path parameter is taken when a parameter has its name, or when a dependency of the route takes
-it: a `Depends(...)`/`Security(...)` parameter (by default, `Annotated` or an alias) or an entry
-of the route's `dependencies=[...]`, whose function (or class: its `__init__` parameters or its
-annotated fields, for a dataclass or Pydantic model) is defined in the same module and has a
-parameter of that name, directly or through its own dependencies. When a dependency cannot be
-seen (imported from another module, an alias imported from another module, a method, a call
-result) the route is not reported: it may take the parameter. Neither is a route whose router
-was made with `dependencies=[...]` in this module, nor a path that is not a string literal.
+A path parameter is taken when a parameter has its name (or its `alias=`: `flow_id: UUID =
+Path(alias="id")` takes `{id}`), or when a dependency of the route takes it: a
+`Depends(...)`/`Security(...)` parameter (by default, in `Annotated` or through an alias, also
+one imported from another module of the project) or an entry of the route's `dependencies=[...]`,
+whose function (or class: its `__init__` parameters, or its annotated fields for a dataclass or
+Pydantic model) has a parameter of that name, directly or through its own dependencies, in
+this module or in another first-party module (read from the project index). When a dependency
+cannot be seen (a library's, a method, a call result, a function taking `**kwargs`) the route
+is not reported: it may take the parameter. `fastapi.security` schemes
+(`OAuth2PasswordBearer(...)`) read headers, not the path. Neither is a route whose router was
+made with `dependencies=[...]` in this module reported, nor a path that is not a string literal.
 
 ## Why is this bad?
 FastAPI matches the URL against the path, then finds nothing to give the value to: the segment is
@@ -103,9 +106,11 @@ default (else after the last positional one), where Python allows it. Unsafe: th
 signature changes (and so what direct callers must pass); give the parameter its type.
 
 ## Differences from ruff's FAST003
-- ruff reports a path parameter taken by a dependency of the route's `dependencies=[...]`
-  list; here the dependency is followed (its function, in the same module), and when it cannot
-  be seen the route is not reported.
+- ruff reports a path parameter that a dependency takes when the dependency is listed in the
+  route's `dependencies=[...]` or sits behind an alias imported from another module; here the
+  dependency is followed (in this module and, through the project index, in others), and when
+  it cannot be seen the route is not reported.
+- `Path(alias="id")` takes `{id}` here.
 - Routes are found through the semantic model here (routers made by factories, subclasses or
   imported from another module of the project).
 - Both report parameters taken only through `**kwargs`, and both follow `Depends` parameters.
