@@ -127,7 +127,7 @@ def _blocks(*langs: str) -> list[Block]:
 def _commands(text: str) -> Iterator[tuple[list[str], str]]:
     """(arguments after `fastlint`, the line's comment) of each fastlint command in ``text``."""
     for raw in text.splitlines():
-        line, _, comment = raw.partition(" #")
+        line, _, comment = raw.removeprefix("$ ").partition(" #")  # a console prompt
         for part in re.split(r"&&|\|\||;", line):
             words = _split(part.strip())
             if words and words[0] == "fastlint":
@@ -290,7 +290,7 @@ def test_shell_blocks_run_as_documented(block: Block, tmp_path: Path) -> None:
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     failures = []
     for raw in block.text.splitlines():
-        line, _, comment = raw.partition(" #")
+        line, _, comment = raw.removeprefix("$ ").partition(" #")
         runs = [args for args, _ in _commands(line) if args and args[0] != "lsp"]
         if not runs:
             continue
