@@ -36,6 +36,7 @@ def lint(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    config.setdefault("select", ["FST10", "FST301", "FST302"])  # the rules the model serves here
     settings = build_settings(dict(config), origin="test", root=tmp_path)
     paths = sorted(Path(name) for name in files)
     return [(d.path, d.row, d.code, d.message) for d in sorted(lint_files(paths, settings))]

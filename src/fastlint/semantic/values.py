@@ -85,6 +85,7 @@ class ValueModel:
         self._returns: dict[int, set[str | None]] = {}  # function -> kinds its returns give
         self._asked: dict[tuple[str, str], str | None] = {}  # what ``external`` answered
         self._local_only = False  # while set, other modules are not asked
+        self._call_kinds: dict[int, str | None] = {}  # id of a call node -> its kind
         self._partial: set[int] = set()  # functions whose parameters were read local-only
 
     # -- the tree-specific part -------------------------------------------------------------
@@ -240,7 +241,15 @@ class ValueModel:
             return None
         func = self.call_func(node)
         if func is not None:
-            return self._call_kind(node, func, scopes)
+            if self._local_only:
+                return self._call_kind(node, func, scopes)
+            # Several rules and the binding of ``x = f()`` ask about one call while its statement
+            # is walked, when nothing can rebind in between: answered once.
+            key = id(node)
+            if key in self._call_kinds:
+                return self._call_kinds[key]
+            found = self._call_kinds[key] = self._call_kind(node, func, scopes)
+            return found
         dotted = self.dotted(node)
         if dotted is not None:
             found = self.lookup(dotted, scopes)
