@@ -380,48 +380,51 @@ def test_test_files(path: str, expected: bool) -> None:
 # -- FST406 across modules --------------------------------------------------------------------
 
 
+MODELS_PROJECT = {
+    "app/__init__.py": "",
+    "app/schemas/__init__.py": "from app.schemas.user import UserInDB, UserOut\n",
+    "app/schemas/base.py": """
+        from pydantic import BaseModel
+
+        class Secrets(BaseModel):
+            hashed_password: str
+        """,
+    "app/schemas/user.py": """
+        from app.schemas.base import Secrets
+
+        class UserOut(Secrets):
+            id: int
+
+        class UserInDB(UserOut):
+            pass
+        """,
+    "app/routes.py": """
+        from typing import Optional
+
+        from fastapi import APIRouter
+
+        from app import schemas
+        from app.schemas import UserOut
+
+        router = APIRouter()
+
+        @router.get("/users", response_model=list[schemas.UserInDB])
+        async def users():
+            ...
+
+        @router.get("/me")
+        async def me() -> Optional[UserOut]:
+            ...
+        """,
+}
+
+
 def test_response_model_of_another_module_through_its_bases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     found = lint_project(
         tmp_path,
-        {
-            "app/__init__.py": "",
-            "app/schemas/__init__.py": "from app.schemas.user import UserInDB, UserOut\n",
-            "app/schemas/base.py": """
-                from pydantic import BaseModel
-
-                class Secrets(BaseModel):
-                    hashed_password: str
-                """,
-            "app/schemas/user.py": """
-                from app.schemas.base import Secrets
-
-                class UserOut(Secrets):
-                    id: int
-
-                class UserInDB(UserOut):
-                    pass
-                """,
-            "app/routes.py": """
-                from typing import Optional
-
-                from fastapi import APIRouter
-
-                from app import schemas
-                from app.schemas import UserOut
-
-                router = APIRouter()
-
-                @router.get("/users", response_model=list[schemas.UserInDB])
-                async def users():
-                    ...
-
-                @router.get("/me")
-                async def me() -> Optional[UserOut]:
-                    ...
-                """,
-        },
+        MODELS_PROJECT,
         monkeypatch,
     )
     assert [(d.path.replace("\\", "/"), d.row, d.column) for d in found] == [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import libcst as cst
 
 from fastlint.engine.context import Context
@@ -333,43 +335,30 @@ is not the project's own.
         """How ``node`` carries the exception's text (the code that does), else None."""
         if depth > _MAX_DEPTH:
             return None
-        kind = type(node)
-        if kind is cst.Name:
-            if node.value in names:  # type: ignore[attr-defined]
-                return f"`{node.value}`"  # type: ignore[attr-defined]
-            for value in values_of(self.ctx, node):
-                found = self._leak(value, names, depth + 1)
-                if found is not None:
-                    return found
-            return None
-        if kind is cst.Attribute:
-            if node.attr.value in _TEXT_ATTRIBUTES and self._is_exception(node.value, names):  # type: ignore[attr-defined]
+        if isinstance(node, cst.Name):
+            if node.value in names:
+                return f"`{node.value}`"
+            return self._first(values_of(self.ctx, node), names, depth)
+        if isinstance(node, cst.Attribute):
+            if node.attr.value in _TEXT_ATTRIBUTES and self._is_exception(node.value, names):
                 return f"`{self.ctx.module.code_for_node(node)}`"
             return None
-        if kind is cst.Subscript:
-            return self._leak(node.value, names, depth + 1)  # type: ignore[attr-defined]
-        if kind is cst.Call:
-            return self._call_leak(node, names, depth)  # type: ignore[arg-type]
-        if kind is cst.FormattedString:
-            for part in node.parts:  # type: ignore[attr-defined]
-                if isinstance(part, cst.FormattedStringExpression):
-                    found = self._leak(part.expression, names, depth + 1)
-                    if found is not None:
-                        return f"{found} in an f-string"
-            return None
-        return self._children_leak(node, names, depth)
+        if isinstance(node, cst.Call):
+            return self._call_leak(node, names, depth)
+        if isinstance(node, cst.FormattedString):
+            expressions = [
+                part.expression
+                for part in node.parts
+                if isinstance(part, cst.FormattedStringExpression)
+            ]
+            found = self._first(expressions, names, depth)
+            return f"{found} in an f-string" if found is not None else None
+        return self._first(_parts(node), names, depth)
 
-    def _children_leak(self, node: cst.BaseExpression, names: set[str], depth: int) -> str | None:
-        parts: list[cst.BaseExpression] = []
-        if isinstance(node, cst.BinaryOperation):
-            parts = [node.left, node.right]
-        elif isinstance(node, (cst.Dict,)):
-            parts = [e.value for e in node.elements if isinstance(e, cst.DictElement)]
-        elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            parts = [e.value for e in node.elements]
-        elif isinstance(node, cst.ConcatenatedString):
-            parts = [node.left, node.right]
-        for part in parts:
+    def _first(
+        self, nodes: Iterable[cst.BaseExpression], names: set[str], depth: int
+    ) -> str | None:
+        for part in nodes:
             found = self._leak(part, names, depth + 1)
             if found is not None:
                 return found
@@ -401,3 +390,16 @@ is not the project's own.
         if isinstance(node, cst.Attribute) and node.attr.value in _TEXT_ATTRIBUTES:
             return self._is_exception(node.value, names)
         return False
+
+
+def _parts(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The sub-expressions whose text ends up in ``node``'s value."""
+    if isinstance(node, (cst.BinaryOperation, cst.ConcatenatedString)):
+        return [node.left, node.right]
+    if isinstance(node, cst.Subscript):
+        return [node.value]
+    if isinstance(node, cst.Dict):
+        return [e.value for e in node.elements if isinstance(e, cst.DictElement)]
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return [e.value for e in node.elements]
+    return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import libcst as cst
 
@@ -256,6 +256,25 @@ async def read_user(user_id: int) -> UserInDB:
         model = self.ctx.models.model_in_annotation(annotation, self.ctx.scopes)
         if model is None or model.is_settings:
             return
+        found = self._sensitive(model)
+        if not found:
+            return
+        names = ", ".join(f"`{item.name}`" for item in found)
+        where = "; ".join(
+            f"`{item.name}` in {PurePath(item.path).name}:{item.line}"
+            for item in found
+            if item.line and item.path != self.ctx.path
+        )
+        shown = f"{route.method.upper()} {route.path}" if route.path else route.method.upper()
+        plural = "fields" if len(found) > 1 else "field"
+        self.report(
+            at,
+            f"Response model `{model.name}` of route `{shown}` has the sensitive {plural} "
+            f"{names}{f' ({where})' if where else ''}: use a response model without "
+            f"{'them' if len(found) > 1 else 'it'}",
+        )
+
+    def _sensitive(self, model: ModelClass) -> list[ModelField]:
         issuing = None
         found = []
         for item in model.fields:
@@ -270,22 +289,7 @@ async def read_user(user_id: int) -> UserInDB:
                 if issuing:
                     continue
             found.append(item)
-        if not found:
-            return
-        names = ", ".join(f"`{item.name}`" for item in found)
-        where = "; ".join(
-            f"`{item.name}` in {item.path.rsplit('/', 1)[-1]}:{item.line}"
-            for item in found
-            if item.line and item.path != self.ctx.path
-        )
-        shown = f"{route.method.upper()} {route.path}" if route.path else route.method.upper()
-        plural = "fields" if len(found) > 1 else "field"
-        self.report(
-            at,
-            f"Response model `{model.name}` of route `{shown}` has the sensitive {plural} "
-            f"{names}{f' ({where})' if where else ''}: use a response model without "
-            f"{'them' if len(found) > 1 else 'it'}",
-        )
+        return found
 
     def _serialized_otherwise(self, item: ModelField) -> bool:
         """A serializer or redacting validator of the declaring class rewrites the field, or a
