@@ -136,11 +136,12 @@ And the value has to look like a secret. These are not reported:
 
 Placeholders a deployment could really run with (`"changeme"`, `"secret123"`,
 `"your-secret-key"`) *are* reported: a token signed with a known key can be forged. Tests and
-examples use such values on purpose; turn the rule off for them:
+examples use such values on purpose; turn the rule off for them (a pattern without `/`
+matches any path component, so `tests` covers every `tests/` directory):
 
 ```toml
 [tool.fastlint]
-per-file-ignores = { "tests/**" = ["FST403"], "conftest.py" = ["FST403"] }
+per-file-ignores = { "tests" = ["FST403"], "test_*.py" = ["FST403"], "conftest.py" = ["FST403"] }
 ```
 
 ## Why is this bad?
