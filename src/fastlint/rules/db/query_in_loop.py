@@ -235,17 +235,30 @@ def _small(iterable: cst.BaseExpression) -> bool:
     return False
 
 
-def _read(node: cst.CSTNode, calls: set[int], names: list[str]) -> None:
-    """The calls and the names of a loop's iterable expression (small: walked by hand)."""
-    if isinstance(node, cst.Call):
+def _read(node: cst.BaseExpression, calls: set[int], names: list[str]) -> None:
+    """The calls and the names of a loop's iterable expression (small: walked by hand, over
+    the expression types iterables are made of; libcst's ``children`` is slow)."""
+    kind = type(node)
+    if kind is cst.Name:
+        names.append(node.value.lower())  # type: ignore[attr-defined]
+    elif kind is cst.Attribute:
+        names.append(node.attr.value.lower())  # type: ignore[attr-defined]
+        _read(node.value, calls, names)  # type: ignore[attr-defined]
+    elif kind is cst.Call:
         calls.add(id(node))
-        func = node.func
-        if isinstance(func, cst.Name) and func.value == "range" and len(node.args) == 3:
+        func = node.func  # type: ignore[attr-defined]
+        if isinstance(func, cst.Name) and func.value == "range" and len(node.args) == 3:  # type: ignore[attr-defined]
             names.append("batch")  # ``range(0, len(ids), size)``: one query per batch
-    elif isinstance(node, cst.Name):
-        names.append(node.value.lower())
-    elif isinstance(node, cst.Attribute):
-        names.append(node.attr.value.lower())
-    for child in node.children:
-        if isinstance(child, cst.BaseExpression | cst.Arg):
-            _read(child, calls, names)
+        _read(func, calls, names)
+        for arg in node.args:  # type: ignore[attr-defined]
+            _read(arg.value, calls, names)
+    elif kind is cst.Subscript:
+        _read(node.value, calls, names)  # type: ignore[attr-defined]
+    elif kind is cst.BinaryOperation:
+        _read(node.left, calls, names)  # type: ignore[attr-defined]
+        _read(node.right, calls, names)  # type: ignore[attr-defined]
+    elif kind is cst.Await:
+        _read(node.expression, calls, names)  # type: ignore[attr-defined]
+    elif kind in (cst.Tuple, cst.List, cst.Set):
+        for element in node.elements:  # type: ignore[attr-defined]
+            _read(element.value, calls, names)

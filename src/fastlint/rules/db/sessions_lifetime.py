@@ -22,6 +22,8 @@ from fastlint.semantic.kinds import constructor_kind
 
 _FACTORIES = frozenset({sa.SYNC_FACTORY, sa.ASYNC_FACTORY})
 _ASYNC = frozenset({sa.ASYNC_SESSION, sa.ASYNC_CONNECTION})
+_OPENERS = frozenset({"connect", "begin", "acquire"})  # ``engine.connect()``, ``pool.acquire()``
+_MAKERS = ("session", "db", "conn")  # in the names of session factories
 _ORM = "from sqlalchemy.orm import Session, sessionmaker\nSessionLocal = sessionmaker()\n"
 _DEPENDENCY = (
     "a `yield` dependency (`with SessionLocal() as db: yield db`, or `try: yield db` / "
@@ -36,6 +38,7 @@ class _Opened:
     call: cst.Call
     shown: str  # the creation as written: ``SessionLocal()``
     client: bool  # an HTTP client, not a database object
+    kind: str | None  # the semantic model's kind (None for HTTP clients)
     is_async: bool = False  # closed with ``await``, used with ``async with``
     closed: bool = False  # ``name.close()`` somewhere in the function
     closed_in_finally: bool = False
@@ -248,60 +251,81 @@ def get_db() -> Iterator[Session]:
             self._mark(item.value, "managed")
             return
         call = _call(item)
-        if call is not None:
+        if call is not None and self.ctx.fastapi.routes:  # only route handlers matter here
             made = self._creation(call)
-            if made is not None and not made[1]:
-                self._in_route(call, made[0])
+            if made is not None and not made.client:
+                self._in_route(call, made)
 
     def _opened(self, name: str, call: cst.Call) -> None:
         made = self._creation(call)
         if made is None:
             return
-        shown, client = made
-        if not client and self._in_route(call, shown):
+        if not made.client and self._in_route(call, made):
             return
         if self.ctx.scopes and self.ctx.function is None:
             return  # a class attribute: the class owns it
         if name in self._frames[-1].outer:
             return  # ``global _client``: made once, kept for the process
-        if len(self._frames) == 1 and (client or self.ctx.kind_of(call) not in SESSIONS):
+        if len(self._frames) == 1 and (made.client or made.kind not in SESSIONS):
             return  # one client or connection for the process: closed in the lifespan, or at exit
-        kind = self.ctx.kind_of(call)
-        is_async = shown.startswith("httpx.Async") or kind in _ASYNC or kind == "asyncpg connection"
-        self._frames[-1].opened[name] = _Opened(call, shown, client, is_async)
+        self._frames[-1].opened[name] = made
 
-    def _creation(self, call: cst.Call) -> tuple[str, bool] | None:
-        """``(shown, is an HTTP client)`` when ``call`` opens something that must be closed."""
+    def _creation(self, call: cst.Call) -> _Opened | None:
+        """What ``call`` opens, when it opens something that must be closed."""
         func = call.func
+        # Cheap checks first: what opens is a class (``Session``, ``httpx.AsyncClient``), an
+        # opener method (``engine.connect()``), ``connect``, or a factory named for what it
+        # makes (``SessionLocal``, ``async_session``). Other calls are not resolved, nor asked
+        # about (which would read the modules they come from).
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+            if name not in _OPENERS and not name[:1].isupper():
+                return None
+        elif isinstance(func, cst.Name):
+            name = func.value
+            lower = name.lower()
+            if not (name[:1].isupper() or lower == "connect" or any(w in lower for w in _MAKERS)):
+                return None
+        else:
+            return None
         qualified = self.ctx.resolve(func)
         if qualified in HTTP_CLIENTS:
-            return self._shown(func), True
+            return self._made(call, None, client=True)
+        lower = name.lower()
+        if (
+            constructor_kind(qualified) is None
+            and name not in _OPENERS
+            and not any(word in lower for word in _MAKERS)
+        ):
+            return None  # ``Item(...)``: no library constructor, no factory's name
         kind = self.ctx.kind_of(call)
         if kind not in CLOSABLE:
             return None
         if qualified is not None and constructor_kind(qualified) == kind:
-            return self._shown(func), False  # ``Session(engine)``, ``sqlite3.connect(...)``
+            return self._made(call, kind)  # ``Session(engine)``, ``sqlite3.connect(...)``
         if isinstance(func, cst.Attribute):
             receiver = self.ctx.kind_of(func.value)
-            if func.attr.value in ("connect", "begin", "acquire") and receiver is not None:
+            if func.attr.value in _OPENERS and receiver is not None:
                 if receiver in SA_ENGINES or receiver in _FACTORIES or "pool" in receiver:
-                    return self._shown(func), False
+                    return self._made(call, kind)
             return None
-        return (self._shown(func), False) if self.ctx.kind_of(func) in _FACTORIES else None
+        return self._made(call, kind) if self.ctx.kind_of(func) in _FACTORIES else None
 
-    def _shown(self, func: cst.BaseExpression) -> str:
-        return self.ctx.module.code_for_node(func) + "()"
+    def _made(self, call: cst.Call, kind: str | None, client: bool = False) -> _Opened:
+        shown = self.ctx.module.code_for_node(call.func) + "()"
+        is_async = shown.startswith("httpx.Async") or kind in _ASYNC or kind == "asyncpg connection"
+        return _Opened(call, shown, client, kind, is_async)
 
-    def _in_route(self, call: cst.Call, shown: str) -> bool:
+    def _in_route(self, call: cst.Call, made: _Opened) -> bool:
         function = self.ctx.function
         if not isinstance(function, cst.FunctionDef) or not self.ctx.fastapi.is_route(function):
             return False
-        if self.ctx.kind_of(call) not in SESSIONS:
+        if made.kind not in SESSIONS:
             return False
         self.report(
             call,
-            f"`{shown}` opens a session inside route handler `{function.name.value}`: inject it "
-            "instead (`session: SessionDep`, from a dependency that yields it)",
+            f"`{made.shown}` opens a session inside route handler `{function.name.value}`: "
+            "inject it instead (`session: SessionDep`, from a dependency that yields it)",
         )
         return True
 
