@@ -10,6 +10,7 @@ DEFAULT_PREFIXES = [
     "is",
     "has",
     "have",
+    "had",
     "can",
     "could",
     "should",
@@ -29,6 +30,9 @@ DEFAULT_PREFIXES = [
     "supports",
     "use",
     "uses",
+    "enable",
+    "include",
+    "show",
 ]
 
 
@@ -57,7 +61,9 @@ start with one of `boolean-prefixes` followed by `_` (`is_active`, `has_error`, 
 `should_retry`...). A `bool` is recognised from an annotation (`active: bool = True`, a model
 or dataclass field `verified: bool`, `Optional[bool]`/`bool | None` too) or from an assignment
 of `True`/`False` (`done = False`). Each name is reported once per scope, at its first binding.
-Leading underscores and case are ignored (`_IS_READY` is fine). Function parameters are not
+Leading underscores and case are ignored (`_IS_READY` is fine); dunder names are not checked.
+Besides auxiliary verbs, the default prefixes accept the flag verbs `allow_`, `use_`,
+`enable_`, `include_`, `show_`, `supports_`. Function parameters are not
 checked: they are often an API (query parameters, keyword arguments of a library).
 
 ## Why is this bad?
@@ -106,6 +112,7 @@ def find_admin(users: list[User]) -> bool:
         Valid("_IS_READY = True\n"),
         Valid("active = False\n", {"boolean-prefixes": ["active"]}),
         Valid("self.active = True\n"),
+        Valid("__dirty__ = False\ninclude_future: bool = False\n"),
     )
     invalid = (
         Invalid("done = False\n", 1, 1, message_contains="Name the boolean `done`"),
@@ -159,6 +166,8 @@ def find_admin(users: list[User]) -> bool:
         return self.ctx.resolve(annotation) == "builtins.bool"
 
     def _check(self, name: cst.Name) -> None:
+        if name.value.startswith("__") and name.value.endswith("__"):
+            return  # `__dirty__`: a dunder's name is a protocol's
         text = name.value.lstrip("_").lower()
         if not text or any(text == p or text.startswith(p + "_") for p in self.prefixes()):
             return

@@ -6,6 +6,7 @@ import libcst as cst
 
 from fastlint.engine.rule import Invalid, Rule, Valid
 
+_ALEMBIC = frozenset({"upgrade", "downgrade"})
 _OVERLOADS = frozenset({"typing.overload", "typing_extensions.overload"})
 
 
@@ -20,8 +21,9 @@ class MissingDocstring(Rule):
 ## What it does
 Reports a public (name not starting with `_`) function or class defined at module level that has
 no docstring, at its name. Methods, nested functions and private names are not reported, nor
-`@overload` signatures, pytest tests (`test_*` functions, `Test*` classes) and functions whose
-body is only `...` (protocol and stub signatures).
+`@overload` signatures, pytest tests (`test_*` functions, `Test*` classes), functions whose
+body is only `...` (protocol and stub signatures), and the `upgrade()`/`downgrade()` of an
+alembic migration (a file that sets `revision`).
 
 ## Why is this bad?
 The seeds ask for docstrings on public functions and classes: they are what an editor shows on
@@ -54,6 +56,7 @@ pydocstyle or ruff).
         Valid("class TestIt:\n    pass\n"),
         Valid('def outer():\n    """Doc."""\n    def inner():\n        pass\n'),
         Valid("def f(x: int) -> int: ...\n"),
+        Valid("revision = 'a1'\ndef upgrade() -> None:\n    pass\n"),
     )
     invalid = (
         Invalid("def f():\n    pass\n", 1, 5, message_contains="function `f` has no docstring"),
@@ -65,6 +68,8 @@ pydocstyle or ruff).
         name = node.name.value
         if self.ctx.scopes or name.startswith("_") or name.startswith("test_"):
             return
+        if name in _ALEMBIC and "revision" in self.ctx.text:
+            return  # a migration's `upgrade()`/`downgrade()`: the revision says what it does
         if node.get_docstring(clean=False) is not None or _only_ellipsis(node.body):
             return
         if any(self.ctx.resolve(d.decorator) in _OVERLOADS for d in node.decorators):
