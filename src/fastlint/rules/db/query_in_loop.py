@@ -41,9 +41,15 @@ model, as for FST301 (annotations, `Depends(get_db)`, `SessionDep` aliases, othe
 
 Not reported: the loop's iterable (`for row in session.execute(q)` runs one query);
 `session.add(x)`, `add_all`, `delete` (they only change the unit of work, sent at the flush);
-`commit`/`flush` (a commit per item is slow, but it is not N+1); loops over a small literal
-(`for model in (User, Team):`, `for attempt in range(3):`: a fixed amount of work); calls in a
-function defined inside the loop.
+`commit`/`flush` (a commit per item is slow, but it is not N+1); loops over a small literal, or
+a local name assigned one (`for model in (User, Team):`, `for attempt in range(3):`: a fixed
+amount of work); loops that retry, page or batch, which are the remedy rather than the problem:
+`while True:` and `for n in itertools.count():`, a loop variable `_`, an iterable or variable
+named for retries, attempts, chunks, batches or pages (`for attempt in retrying():`,
+`for chunk in chunks(ids, 500):`), `range(0, len(ids), size)`; loops over the schema (a
+variable named `model`, `cls`, `mapper` or `...table...`); calls in a function defined inside
+the loop. `while <condition>:` loops (a worklist walked one item, one query, at a time) are
+reported.
 
 ## Why is this bad?
 Each iteration waits for a round trip to the database: 200 rows make 200 queries where one
@@ -89,6 +95,19 @@ def order_items(session: Session, order: Order) -> list[Item]:
         Valid(
             _HEAD + "def f(s: Session, ids):\n    for i in ids:\n"
             "        def later():\n            return s.get(User, i)\n"
+        ),
+        Valid(_HEAD + "def f(s: Session):\n    for attempt in retrying():\n        s.execute(q)\n"),
+        Valid(
+            _HEAD + "def f(s: Session, ids):\n    for chunk in chunks(ids, 500):\n"
+            "        s.execute(q(chunk))\n"
+        ),
+        Valid(
+            _HEAD
+            + "def f(s: Session):\n    while True:\n        if not s.scalar(q):\n            break\n"
+        ),
+        Valid(
+            _HEAD + "def f(s: Session, ti):\n    tables = [A, B, C]\n    for t in tables:\n"
+            "        s.execute(delete(t))\n"
         ),
     )
     invalid = (
@@ -245,13 +264,7 @@ def _read(node: cst.BaseExpression, calls: set[int], names: list[str]) -> None:
         names.append(node.attr.value.lower())  # type: ignore[attr-defined]
         _read(node.value, calls, names)  # type: ignore[attr-defined]
     elif kind is cst.Call:
-        calls.add(id(node))
-        func = node.func  # type: ignore[attr-defined]
-        if isinstance(func, cst.Name) and func.value == "range" and len(node.args) == 3:  # type: ignore[attr-defined]
-            names.append("batch")  # ``range(0, len(ids), size)``: one query per batch
-        _read(func, calls, names)
-        for arg in node.args:  # type: ignore[attr-defined]
-            _read(arg.value, calls, names)
+        _read_call(node, calls, names)  # type: ignore[arg-type]
     elif kind is cst.Subscript:
         _read(node.value, calls, names)  # type: ignore[attr-defined]
     elif kind is cst.BinaryOperation:
@@ -262,3 +275,13 @@ def _read(node: cst.BaseExpression, calls: set[int], names: list[str]) -> None:
     elif kind in (cst.Tuple, cst.List, cst.Set):
         for element in node.elements:  # type: ignore[attr-defined]
             _read(element.value, calls, names)
+
+
+def _read_call(node: cst.Call, calls: set[int], names: list[str]) -> None:
+    calls.add(id(node))
+    func = node.func
+    if isinstance(func, cst.Name) and func.value == "range" and len(node.args) == 3:
+        names.append("batch")  # ``range(0, len(ids), size)``: one query per batch
+    _read(func, calls, names)
+    for arg in node.args:
+        _read(arg.value, calls, names)

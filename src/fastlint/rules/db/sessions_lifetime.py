@@ -273,39 +273,24 @@ def get_db() -> Iterator[Session]:
     def _creation(self, call: cst.Call) -> _Opened | None:
         """What ``call`` opens, when it opens something that must be closed."""
         func = call.func
-        # Cheap checks first: what opens is a class (``Session``, ``httpx.AsyncClient``), an
-        # opener method (``engine.connect()``), ``connect``, or a factory named for what it
-        # makes (``SessionLocal``, ``async_session``). Other calls are not resolved, nor asked
-        # about (which would read the modules they come from).
-        if isinstance(func, cst.Attribute):
-            name = func.attr.value
-            if name not in _OPENERS and not name[:1].isupper():
-                return None
-        elif isinstance(func, cst.Name):
-            name = func.value
-            lower = name.lower()
-            if not (name[:1].isupper() or lower == "connect" or any(w in lower for w in _MAKERS)):
-                return None
-        else:
+        name = _may_open(func)
+        if name is None:
             return None
         qualified = self.ctx.resolve(func)
         if qualified in HTTP_CLIENTS:
             return self._made(call, None, client=True)
+        made_by = constructor_kind(qualified)
         lower = name.lower()
-        if (
-            constructor_kind(qualified) is None
-            and name not in _OPENERS
-            and not any(word in lower for word in _MAKERS)
-        ):
+        if made_by is None and name not in _OPENERS and not any(w in lower for w in _MAKERS):
             return None  # ``Item(...)``: no library constructor, no factory's name
         kind = self.ctx.kind_of(call)
         if kind not in CLOSABLE:
             return None
-        if qualified is not None and constructor_kind(qualified) == kind:
+        if made_by == kind:
             return self._made(call, kind)  # ``Session(engine)``, ``sqlite3.connect(...)``
         if isinstance(func, cst.Attribute):
             receiver = self.ctx.kind_of(func.value)
-            if func.attr.value in _OPENERS and receiver is not None:
+            if name in _OPENERS and receiver is not None:
                 if receiver in SA_ENGINES or receiver in _FACTORIES or "pool" in receiver:
                     return self._made(call, kind)
             return None
@@ -372,19 +357,10 @@ def get_db() -> Iterator[Session]:
     def _judge(self, function: cst.FunctionDef, name: str, opened: _Opened) -> None:
         if opened.managed or opened.closed_in_finally:
             return
-        shown = opened.shown
-        if shown.startswith("sqlite3."):  # sqlite3's own ``with`` commits but does not close
-            instead = f"use `with contextlib.closing({shown[:-2]}(...)) as {name}:`"
-        elif opened.is_async:
-            instead = f"use `async with {shown} as {name}:`"
-        else:
-            instead = f"use `with {shown} as {name}:`"
-        if opened.client:
-            instead += ", or one client for the app, opened and closed in the lifespan"
-        close = f"{name}.aclose()" if opened.client else f"{name}.close()"
-        if opened.is_async:
-            close = "await " + close
+        instead = _instead(name, opened)
         if opened.yielded:
+            close = f"{name}.aclose()" if opened.client else f"{name}.close()"
+            close = "await " + close if opened.is_async else close
             message = (
                 f"`{function.name.value}` yields `{name}` but never closes it in a `finally`: an "
                 f"error in the request leaks it; write `try: yield {name}` / `finally: {close}`, "
@@ -397,10 +373,41 @@ def get_db() -> Iterator[Session]:
             )
         else:
             message = (
-                f"`{name} = {shown}` is never closed: its connection is freed only when "
+                f"`{name} = {opened.shown}` is never closed: its connection is freed only when "
                 f"garbage-collected; {instead}"
             )
         self.report(opened.call, message)
+
+
+def _instead(name: str, opened: _Opened) -> str:
+    """The ``with`` statement to write instead."""
+    shown = opened.shown
+    if shown.startswith("sqlite3."):  # sqlite3's own ``with`` commits but does not close
+        instead = f"use `with contextlib.closing({shown[:-2]}(...)) as {name}:`"
+    elif opened.is_async:
+        instead = f"use `async with {shown} as {name}:`"
+    else:
+        instead = f"use `with {shown} as {name}:`"
+    if opened.client:
+        instead += ", or one client for the app, opened and closed in the lifespan"
+    return instead
+
+
+def _may_open(func: cst.BaseExpression) -> str | None:
+    """The called name when the call may open something, checked cheaply before anything is
+    resolved: a class (``Session``, ``httpx.AsyncClient``), an opener method
+    (``engine.connect()``), ``connect``, or a factory named for what it makes (``SessionLocal``,
+    ``async_session``). Other calls are not asked about: that would read the modules they come
+    from."""
+    if isinstance(func, cst.Attribute):
+        name = func.attr.value
+        return name if name in _OPENERS or name[:1].isupper() else None
+    if isinstance(func, cst.Name):
+        name = func.value
+        lower = name.lower()
+        if name[:1].isupper() or lower == "connect" or any(word in lower for word in _MAKERS):
+            return name
+    return None
 
 
 def _call(value: cst.BaseExpression) -> cst.Call | None:

@@ -126,6 +126,19 @@ formatting of constants and bind-parameter names.
             _SA
             + "def f(s: Session, model):\n    return s.execute(text(f'DELETE FROM {model.__tablename__}'))\n"
         ),
+        Valid(  # psycopg's composition API quotes identifiers
+            "import psycopg2\nfrom psycopg2 import sql\ndef f(table):\n"
+            "    cur = psycopg2.connect('').cursor()\n"
+            "    cur.execute(sql.SQL('DROP TABLE {}').format(sql.Identifier(table)))\n"
+        ),
+        Valid(  # alembic migrations format names from code
+            "import sqlalchemy as sa\nfrom alembic import op\ndef upgrade():\n"
+            "    for t in tables():\n        op.execute(sa.text(f'ANALYZE {t}'))\n"
+        ),
+        Valid(
+            _SA + "TABLES = ('a', 'b')\ndef f(s: Session):\n    for table in TABLES:\n"
+            "        s.execute(text(f'DELETE FROM {table}'))\n"
+        ),
     )
     invalid = (
         Invalid(
