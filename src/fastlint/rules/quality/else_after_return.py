@@ -160,9 +160,9 @@ nowhere to go).
                     return None
                 statements = body.body
             message = "Remove the `else` and dedent its body"
-        footer = clause.body.footer if isinstance(clause, cst.Else) else ()
-        if isinstance(clause.body, cst.SimpleStatementSuite):
-            footer = ()
+        footer: Sequence[cst.EmptyLine] = ()
+        if isinstance(clause, cst.Else) and isinstance(clause.body, cst.IndentedBlock):
+            footer = clause.body.footer  # comments after the last statement of the body
         block = cst.IndentedBlock(body=statements, indent=indent, footer=footer)
         code = self.ctx.module.code_for_node(block)
         newline = self.ctx.module.default_newline
