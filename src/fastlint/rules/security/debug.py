@@ -154,7 +154,7 @@ if __name__ == "__main__":
     def visit_Call(self, node: cst.Call) -> None:
         if self._skip:
             return
-        qualified = self.ctx.callee(node).qualified
+        qualified = self.ctx.resolve(node.func)
         if qualified in APP_CLASSES or fastapi_kind(qualified) == APP:
             debug = keyword(node, "debug")
             if debug is not None and self._true(debug.value):

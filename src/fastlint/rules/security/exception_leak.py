@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -24,6 +25,16 @@ _ALLOWED = (
     *("ValueError", "TypeError", "KeyError", "IndexError", "LookupError", "UnicodeError"),
     *("UnicodeDecodeError", "UnicodeEncodeError", "json.JSONDecodeError"),
 )
+
+
+@dataclass
+class _Caught:
+    """An enclosing ``except`` clause: the name it binds, and whether its class may carry
+    internal details (asked only when a response is built inside it)."""
+
+    handler: cst.ExceptHandler | cst.ExceptStarHandler
+    name: str | None
+    watched: bool | None = None
 
 
 class ExceptionDetailLeak(Rule):
@@ -239,7 +250,7 @@ is not the project's own.
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._caught: list[str | None] = []  # enclosing ``except`` names (None: no ``as``)
+        self._caught: list[_Caught] = []
         self._handlers: dict[int, str] = {}  # exception handler function -> its exc parameter
         self._allowed: set[str] | None = None
 
@@ -257,8 +268,19 @@ is not the project's own.
 
     def _enter_except(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         name = node.name.name if node.name is not None else None
-        watched = node.type is None or self._internal(node.type)
-        self._caught.append(name.value if watched and isinstance(name, cst.Name) else None)
+        self._caught.append(_Caught(node, name.value if isinstance(name, cst.Name) else None))
+
+    def _caught_names(self) -> set[str]:
+        names = set()
+        for caught in self._caught:
+            if caught.name is None:
+                continue
+            if caught.watched is None:
+                kind = caught.handler.type
+                caught.watched = kind is None or self._internal(kind)
+            if caught.watched:
+                names.add(caught.name)
+        return names
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for decorator in node.decorators:
@@ -280,11 +302,8 @@ is not the project's own.
     def visit_Call(self, node: cst.Call) -> None:
         if not self._caught and not self._handlers:
             return
-        names = {name for name in self._caught if name}
         function = self.ctx.function
-        if function is not None and id(function) in self._handlers:
-            names.add(self._handlers[id(function)])
-        qualified = self.ctx.callee(node).qualified
+        qualified = self.ctx.resolve(node.func)
         if qualified in HTTP_EXCEPTIONS:
             keyword = "reason" if qualified.endswith("WebSocketException") else "detail"
             body = argument(node, 1, keyword)
@@ -292,8 +311,11 @@ is not the project's own.
             body = argument(node, 0, "content")
         else:
             return
-        if body is None:
+        if body is None or isinstance(body.value, (cst.SimpleString, cst.Integer)):
             return
+        names = self._caught_names()
+        if function is not None and id(function) in self._handlers:
+            names.add(self._handlers[id(function)])
         leak = self._leak(body.value, names, 0)
         if leak is not None:
             self.report(

@@ -115,7 +115,7 @@ To read a token's header before choosing the key (its `kid`), use
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.ctx.callee(node).qualified not in JWT_DECODE:
+        if self.ctx.resolve(node.func) not in JWT_DECODE:  # a module function
             return
         problem = self._problem(node)
         if problem is not None:

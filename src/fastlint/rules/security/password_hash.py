@@ -130,7 +130,7 @@ or passlib: `CryptContext(schemes=["bcrypt"], deprecated="auto").hash(password)`
         if isinstance(func, cst.Attribute) and func.attr.value == "update":
             self._update(node, func)
             return
-        qualified = self.ctx.callee(node).qualified
+        qualified = self.ctx.resolve(node.func)
         if qualified is None or not qualified.startswith("hashlib."):
             return
         algorithm = qualified[len("hashlib.") :]

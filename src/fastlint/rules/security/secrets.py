@@ -21,7 +21,7 @@ _KEY_QUALIFIERS = frozenset(
     {"api", "secret", "private", "access", "signing", "encryption", "jwt", "auth", "master"}
     | {"hmac", "client", "app", "fernet", "license", "webhook"}
 )
-_CHEAP = ("pass", "pwd", "secret", "token", "key", "credential")
+_CHEAP = re.compile("pass|pwd|secret|token|key|credential", re.IGNORECASE)
 # Values that name a scheme, a grant or a token type rather than hold a secret.
 _TERMS = frozenset(
     {"bearer", "basic", "digest", "jwt", "password", "refresh_token", "access_token", "token"}
@@ -40,8 +40,7 @@ _MIN_LENGTH = 4
 def secret_name(name: str) -> bool:
     """A name whose last word says it holds a secret (``DB_PASSWORD``, ``jwtSecret``,
     ``SECRET_KEY``; not ``token_url``, ``TOKEN_TYPE``, ``SECRET_KEY_ENV``)."""
-    lowered = name.lower()
-    if not any(part in lowered for part in _CHEAP):
+    if _CHEAP.search(name) is None:
         return False
     parts = words(name)
     while parts and parts[-1].isdigit():
@@ -291,7 +290,7 @@ calls (S106) or comparisons.
         )
 
     def visit_Call(self, node: cst.Call) -> None:
-        qualified = self.ctx.callee(node).qualified
+        qualified = self.ctx.resolve(node.func)  # a module function: no receiver to type
         if qualified not in JWT_ENCODE and qualified not in JWT_DECODE:
             return
         key = argument(node, 1, "key")

@@ -152,30 +152,42 @@ of `requests.Session` objects, httpx clients made with `timeout=None`, aiohttp s
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        callee = self.ctx.callee(node)
-        qualified = callee.qualified
+        func = node.func
+        qualified = self.ctx.resolve(func)  # module functions and classes: no receiver to type
         if qualified in _REQUESTS:
             self._requests(node, "")
-        elif callee.receiver == REQUESTS_SESSION and callee.method in HTTP_VERBS:
-            self._requests(node, " (requests sessions have no default timeout)")
-        elif (
-            qualified in _HTTPX
-            or qualified in HTTPX_CLIENTS
-            or (callee.receiver == HTTPX_CLIENT and callee.method in _HTTPX_METHODS)
-        ):
-            timeout = keyword(node, "timeout")
-            if timeout is not None and self._unbounded(timeout.value, HTTPX_TIMEOUT):
-                self.report(
-                    node,
-                    "`timeout=None` turns off httpx's default timeout (5 s), so the call can "
-                    "hang forever: pass a timeout (`timeout=10`, `httpx.Timeout(10)`)",
-                )
+        elif qualified in _HTTPX or qualified in HTTPX_CLIENTS:
+            self._httpx(node)
         elif qualified in AIOHTTP_SESSION:
             self._aiohttp(node)
         elif qualified == URLOPEN:
             if positional(node, 2) is None and keyword(node, "timeout") is None:
                 if not has_double_star(node):
                     self.report(node)
+        elif isinstance(func, cst.Attribute) and func.attr.value in _HTTPX_METHODS:
+            self._client_method(node, func.attr.value)
+
+    def _client_method(self, node: cst.Call, method: str) -> None:
+        """``session.get(...)`` on a ``requests.Session``, ``client.get(..., timeout=None)`` on
+        an ``httpx.Client``: the receiver's kind is asked only when the timeout could matter."""
+        timeout = keyword(node, "timeout")
+        if timeout is not None and not is_constant(timeout.value, "None"):
+            if not isinstance(timeout.value, cst.Call):
+                return  # a number or a settings value
+        receiver = self.ctx.callee(node).receiver
+        if receiver == REQUESTS_SESSION and method in HTTP_VERBS:
+            self._requests(node, " (requests sessions have no default timeout)")
+        elif receiver == HTTPX_CLIENT:
+            self._httpx(node)
+
+    def _httpx(self, node: cst.Call) -> None:
+        timeout = keyword(node, "timeout")
+        if timeout is not None and self._unbounded(timeout.value, HTTPX_TIMEOUT):
+            self.report(
+                node,
+                "`timeout=None` turns off httpx's default timeout (5 s), so the call can "
+                "hang forever: pass a timeout (`timeout=10`, `httpx.Timeout(10)`)",
+            )
 
     def _requests(self, node: cst.Call, why: str) -> None:
         timeout = keyword(node, "timeout")
