@@ -23,7 +23,11 @@ _MAX_DEPTH = 4
 # Exceptions about the values a client sent, whose message is usually meant for it.
 _ALLOWED = (
     *("ValueError", "TypeError", "KeyError", "IndexError", "LookupError", "UnicodeError"),
-    *("UnicodeDecodeError", "UnicodeEncodeError", "json.JSONDecodeError"),
+    *("UnicodeDecodeError", "UnicodeEncodeError", "json.JSONDecodeError", "zipfile.BadZipFile"),
+    # A client's token or document that does not check out says so, no more.
+    *("jwt.InvalidTokenError", "jwt.exceptions.InvalidTokenError", "jose.JWTError"),
+    *("jose.exceptions.JWTError", "jsonschema.ValidationError"),
+    "jsonschema.exceptions.ValidationError",
 )
 
 
@@ -86,7 +90,9 @@ Not reported:
   their messages are written for users (`raise UserNotFound("No such user")`);
 - the exceptions of `allowed-exceptions`, by default those about the values a client sent:
   `ValueError`, `TypeError`, `KeyError`, `IndexError`, `LookupError`, `UnicodeError` (and its
-  decode/encode errors), `json.JSONDecodeError`. `except ValueError as exc:
+  decode/encode errors), `json.JSONDecodeError`, `zipfile.BadZipFile`, and the errors of a
+  client's token or document: `jwt.InvalidTokenError` (PyJWT), `jose.JWTError`,
+  `jsonschema.ValidationError`. `except ValueError as exc:
   raise HTTPException(400, str(exc))` is how most services answer a bad value. A tuple is
   reported when one of its classes is (`except (httpx.HTTPError, ValueError)`);
 - `HTTPException` caught and re-raised (`detail=exc.detail`), and fields that are not its text
