@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fastlint.config.layers import layer_problem, parse_layers
 from fastlint.config.settings import ConfigError, build_settings
+from fastlint.engine.layers import layer_problem, parse_layers
 from fastlint.engine.linter import Linter
 from fastlint.rules import RULES_BY_CODE
 

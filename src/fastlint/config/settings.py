@@ -512,7 +512,7 @@ def _option_values(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
 def _checked_layers(options: dict[str, Any], origin: str) -> dict[str, Any]:
     """``[tool.fastlint.layers]`` (FST701, FST702) checked beyond being a table."""
     if "layers" in options:
-        from fastlint.config.layers import layer_problem
+        from fastlint.engine.layers import layer_problem
 
         problem = layer_problem(options["layers"])
         if problem is not None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastlint.config.layers import Layers, parse_layers
 from fastlint.engine.context import Context
+from fastlint.engine.layers import Layers, parse_layers
 from fastlint.engine.rule import Invalid, Option, Rule, Valid
 from fastlint.rules.architecture.modules import imported_modules, layer_of_file
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from fastlint.config.layers import Layers
+from fastlint.engine.layers import Layers
 from fastlint.project.modules import module_name, package_root
 from fastlint.semantic.cst_tree import module_name as dotted
 from fastlint.semantic.resolver import absolute

@@ -1,7 +1,8 @@
 """``[tool.fastlint.layers]``: the project's layers, in order, as module globs (FST701, FST702).
 
-Read without libcst: configuration validates the table (``check_layers``, a ``ConfigError``
-naming the mistake) and the rules parse it again (``parse_layers``, cached). TOML tables keep
+Read without libcst, and below both its readers in fastlint's layers: configuration validates
+the table (``layer_problem``, which settings turns into a ``ConfigError``) and the rules parse it
+again (``parse_layers``, cached). TOML tables keep
 their key order (``tomllib`` returns a ``dict`` in file order), and that order is the layer order:
 the first layer is the highest (it may import every layer below it).
 """
