@@ -29,6 +29,8 @@ class Report:
     message: str
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
+    statement: int | None = None  # the top-level statement walked when it was reported
+    function: cst.FunctionDef | None = None  # the innermost ``def`` whose body held it
 
 
 class Context(ScopeTracker):
@@ -46,14 +48,18 @@ class Context(ScopeTracker):
         self.assignments = Assignments()  # plain names' assigned expressions, per scope
         self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
         self.reports: list[Report] = []
+        self.statement: list[int | None] = [None]  # set by the walker: top-level statement index
         self._project: ProjectIndex | None = None
         self._callees: dict[int, Callee] = {}
         self._def_index: dict[int, int] = {}
         self._def_names: dict[int, cst.FunctionDef] = {}
+        self._header: cst.FunctionDef | None = None  # a ``def`` whose header is being walked
 
     # -- scopes ---------------------------------------------------------------------------
 
     def enter_scope(self, node: cst.CSTNode) -> None:
+        if node is self._header:
+            self._header = None
         self.scopes.append(node)
 
     def leave_scope(self, node: cst.CSTNode) -> None:
@@ -152,6 +158,7 @@ class Context(ScopeTracker):
         return index if self.text[start : start + len(name)] == name else None
 
     def note_function(self, node: cst.FunctionDef) -> None:
+        self._header = node  # its decorators, parameters and annotations are walked next
         index = len(self._def_index)
         self._def_index[id(node)] = index
         self._def_names[id(node.name)] = node
@@ -178,5 +185,19 @@ class Context(ScopeTracker):
         message: str,
         related: tuple[Related, ...] = (),
         fix: Fix | None = None,
+        at: tuple[int | None, cst.FunctionDef | None] | None = None,
     ) -> None:
-        self.reports.append(Report(code, node, message, related, fix))
+        statement, function = at if at is not None else self.here()
+        self.reports.append(Report(code, node, message, related, fix, statement, function))
+
+    def here(self) -> tuple[int | None, cst.FunctionDef | None]:
+        """Where the walk is: its top-level statement and innermost ``def``. A report made here
+        is located by generating only that code (``engine/locate.py``); a rule that reports
+        later (in ``leave_Module``) keeps ``here()`` of the node and passes it as ``at``."""
+        function = self._header
+        if function is None:
+            for scope in reversed(self.scopes):
+                if type(scope) is cst.FunctionDef:
+                    function = scope
+                    break
+        return self.statement[0], function

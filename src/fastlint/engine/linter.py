@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from fastlint.engine import parse_guard
-from fastlint.engine.context import Context
+from fastlint.engine.context import Context, Report
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.fix import place_fix
-from fastlint.engine.locate import locate
+from fastlint.engine.locate import Where, locate
 from fastlint.engine.noqa import NoqaLines, file_is_exempt
 from fastlint.engine.rule import Rule
 from fastlint.engine.source import decode
@@ -141,7 +141,7 @@ class Linter:
         visitors = self._bind(self._visit_plan, instances, guard, ctx)
         leavers = self._bind(self._leave_plan, instances, guard, ctx)
         _EngineHooks(ctx).install(visitors, leavers)
-        Walker(visitors, leavers, ctx).walk(ctx.module)
+        Walker(visitors, leavers, ctx).walk_module(ctx.module, ctx.statement)
         return crashes
 
     @staticmethod
@@ -228,7 +228,23 @@ def _spans(ctx: Context, text: str) -> dict[int, tuple[int, int]]:
     """Where each reported node, and each node a fix edits, stands in ``text``."""
     spans: dict[int, tuple[int, int]] = {}
     lines = ctx.line_index
-    others = []
+    others: list[Where] = []
+    sites: dict[int, tuple[cst.FunctionDef, int] | None] = {}
+
+    def where(node: cst.CSTNode, report: Report) -> Where:
+        function = report.function
+        if function is None:
+            return node, report.statement, None
+        key = id(function)
+        if key not in sites:
+            index = ctx.def_site(function)
+            if index is None:
+                sites[key] = None
+            else:
+                site = ctx.lines.def_sites[index]
+                sites[key] = (function, lines.starts[site.name_line - 1] + site.name_column)
+        return node, report.statement, sites[key]
+
     for report in ctx.reports:
         function = ctx.function_named_by(report.node)
         index = ctx.def_site(function) if function is not None else None
@@ -237,10 +253,12 @@ def _spans(ctx: Context, text: str) -> dict[int, tuple[int, int]]:
             start = lines.starts[site.name_line - 1] + site.name_column
             spans[id(report.node)] = (start, start + len(function.name.value))
         else:
-            others.append(report.node)
-    # The nodes that fixes edit are located in the same pass as the reported ones.
-    anchors = [node for report in ctx.reports if report.fix for node in report.fix.anchors()]
-    spans.update(locate(ctx.module, text, others + anchors))
+            others.append(where(report.node, report))
+        # The nodes a fix edits are located in the same pass, presumed where the report is
+        # (``locate`` checks, and looks further otherwise).
+        if report.fix:
+            others.extend(where(node, report) for node in report.fix.anchors())
+    spans.update(locate(ctx.module, text, others))
     return spans
 
 

@@ -145,10 +145,13 @@ class Rule:
         related: tuple[Related, ...] = (),
         *,
         fix: Fix | None = None,
+        at: tuple[int | None, cst.FunctionDef | None] | None = None,
     ) -> None:
         """Record a finding at ``node``; ``related``: other places it points to (a chain);
-        ``fix``: its automatic fix (``engine/fix.py``), when the rule has one for this case."""
-        self.ctx.add_report(self.code, node, message or self.message, related, fix=fix)
+        ``fix``: its automatic fix (``engine/fix.py``), when the rule has one for this case;
+        ``at``: ``self.ctx.here()`` when ``node`` was met, for a report made later (it makes
+        locating the node cheap)."""
+        self.ctx.add_report(self.code, node, message or self.message, related, fix=fix, at=at)
 
     @classmethod
     def url(cls) -> str:

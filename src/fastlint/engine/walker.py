@@ -66,6 +66,22 @@ class Walker:
             for handler in handlers:
                 handler(node)
 
+    def walk_module(self, module: cst.Module, statement: list[int | None]) -> None:
+        """``walk(module)``, telling ``statement[0]`` which top-level statement is being walked
+        (so a report knows which statement to locate it in, without generating the module)."""
+        handlers = self._visitors.get(cst.Module)
+        if handlers:
+            for handler in handlers:
+                handler(module)
+        for index, item in enumerate(module.body):
+            statement[0] = index
+            self.walk(item)
+        statement[0] = None
+        handlers = self._leavers.get(cst.Module)
+        if handlers:
+            for handler in handlers:
+                handler(module)
+
     def _walk_all(self, nodes: Iterable[cst.CSTNode]) -> None:
         for item in nodes:
             self.walk(item)
