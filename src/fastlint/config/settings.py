@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastlint import __version__
 from fastlint.config.stamp import code_stamp
+from fastlint.engine.globs import glob_problem
 from fastlint.engine.rule import Option
 
 if TYPE_CHECKING:
@@ -350,42 +351,6 @@ def _glob_matches(relative: PurePosixPath, pattern: str) -> bool:
         if fnmatchcase("/".join(parts[:end]), pattern):
             return True
     return False
-
-
-def glob_problem(pattern: str) -> str | None:
-    """Why ``pattern`` is not a glob that means what it says, or None.
-
-    Patterns are matched with ``fnmatch``, which never rejects one: a ``[`` without its ``]``
-    silently becomes a literal ``[`` and a reversed range (``[z-a]``) silently matches nothing.
-    Both are mistakes, as is an empty pattern. The character-class scan follows ``fnmatch``'s
-    (``[!...]`` negates; a ``]`` first in the class is literal)."""
-    if not pattern.strip():
-        return "it is empty"
-    index, end = 0, len(pattern)
-    while index < end:
-        char = pattern[index]
-        index += 1
-        if char != "[":
-            continue
-        close = index
-        if close < end and pattern[close] == "!":
-            close += 1
-        if close < end and pattern[close] == "]":
-            close += 1
-        while close < end and pattern[close] != "]":
-            close += 1
-        if close >= end:
-            return f"the `[` at position {index} is never closed (`[[]` matches a literal `[`)"
-        body, at = pattern[index:close].removeprefix("!"), 0
-        while at < len(body):
-            if at + 2 < len(body) and body[at + 1] == "-":
-                if body[at] > body[at + 2]:
-                    return f"the range `{body[at : at + 3]}` is reversed and matches nothing"
-                at += 3
-            else:
-                at += 1
-        index = close + 1
-    return None
 
 
 def _check_globs(patterns: Iterable[str], origin: str, key: str) -> None:

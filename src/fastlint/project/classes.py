@@ -11,37 +11,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from fastlint.semantic.ast_tree import ModuleImports, dotted_name
+from fastlint.semantic.class_facts import ClassFacts, FieldFacts
 from fastlint.semantic.resolver import absolute
 
 _TRY_STAR: type = getattr(ast, "TryStar", ast.Try)
 _CLASS_VARS = frozenset({"ClassVar", "typing.ClassVar", "typing_extensions.ClassVar"})
 _CONFIG_NAMES = frozenset({"model_config"})
-
-
-@dataclass(frozen=True)
-class FieldFacts:
-    """One annotated class attribute: ``name: annotation = default``."""
-
-    name: str
-    annotation: str  # source text
-    default: str | None  # source text, None without a default
-    line: int  # 0 when unknown (fields of the linted file itself)
-
-
-@dataclass(frozen=True)
-class ClassFacts:
-    name: str
-    line: int
-    bases: tuple[str, ...]  # qualified: ``pydantic.BaseModel``, ``app.schemas.UserBase``
-    keywords: tuple[tuple[str, str], ...]  # ``class M(BaseModel, strict=True)``: (name, source)
-    # ``model_config = ConfigDict(strict=True)`` / ``{"strict": True}`` / ``class Config:``
-    # ``strict = True`` entries: (key, source of the value)
-    config: tuple[tuple[str, str], ...]
-    fields: tuple[FieldFacts, ...]  # its own, in order (no ``ClassVar``, no ``_private``)
-    methods: tuple[str, ...] = ()  # the functions its body defines (an own ``def dict``)
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:

@@ -20,7 +20,7 @@ import libcst as cst
 
 from fastlint.knowledge.fastapi import ANNOTATED
 from fastlint.knowledge.pydantic import base_kind
-from fastlint.project.classes import ClassFacts, FieldFacts
+from fastlint.semantic.class_facts import ClassFacts, FieldFacts
 from fastlint.semantic.cst_tree import dotted_name
 from fastlint.semantic.resolver import absolute
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
-from fastlint.config.settings import glob_problem
+from fastlint.engine.globs import glob_problem
 from fastlint.engine.rule import Option
 
 
