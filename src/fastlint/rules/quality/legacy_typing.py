@@ -36,6 +36,7 @@ class _Use:
     new: cst.BaseExpression | None = None  # the rewritten expression; None: no fix
     replaced: Counter[str] = field(default_factory=Counter)  # typing names no longer written
     extra: tuple[NodeEdit, ...] = ()  # imports of ``collections`` names
+    at: tuple[int | None, cst.FunctionDef | None] | None = None  # ``ctx.here()`` when met
 
 
 class LegacyTypingGeneric(Rule):
@@ -217,6 +218,7 @@ class LegacyTypingGeneric(Rule):
         use = _Use(
             node, _message(name, self._new_name(name)), self._open[-1] if self._open else None
         )
+        use.at = self.ctx.here()  # reported in leave_Module: where to locate it cheaply
         try:
             if "#" in self.ctx.module.code_for_node(node):
                 raise _NoFix  # rewriting would drop the comment
@@ -360,7 +362,7 @@ class LegacyTypingGeneric(Rule):
                     SAFE,
                     (replace(use.node, use.new), *use.extra),
                 )
-            self.report(use.node, use.message, fix=fix)
+            self.report(use.node, use.message, fix=fix, at=use.at)
 
     def _import_cleanup(self, widest: list[_Use]) -> tuple[NodeEdit, ...]:
         """Edits removing the typing imports that no code uses once ``widest`` are rewritten;
