@@ -23,7 +23,7 @@ from fastlint.semantic.kinds import constructor_kind
 _FACTORIES = frozenset({sa.SYNC_FACTORY, sa.ASYNC_FACTORY})
 _ASYNC = frozenset({sa.ASYNC_SESSION, sa.ASYNC_CONNECTION})
 _OPENERS = frozenset({"connect", "begin", "acquire"})  # ``engine.connect()``, ``pool.acquire()``
-_MAKERS = ("session", "db", "conn")  # in the names of session factories
+_MAKERS = ("session",)  # in the names of session factories (``SessionLocal``, ``async_session``)
 _ORM = "from sqlalchemy.orm import Session, sessionmaker\nSessionLocal = sessionmaker()\n"
 _DEPENDENCY = (
     "a `yield` dependency (`with SessionLocal() as db: yield db`, or `try: yield db` / "
@@ -65,7 +65,8 @@ class UnmanagedSession(Rule):
     docs = """
 ## What it does
 Finds a SQLAlchemy/SQLModel session (`Session(engine)`, `SessionLocal()` from a `sessionmaker`
-or `async_sessionmaker`), a connection (`engine.connect()`, `sqlite3.connect(...)`,
+or `async_sessionmaker`; for speed, a factory is recognised when its name says `session`, as
+`SessionLocal` and `async_session` do), a connection (`engine.connect()`, `sqlite3.connect(...)`,
 `psycopg2.connect(...)`, `await asyncpg.connect(...)`) or an `httpx.Client`/`httpx.AsyncClient`
 assigned to a name in a function and then neither used in `with`/`async with` nor closed in a
 `finally:` block. A `yield` dependency that yields it must close it in `finally` (or yield it
