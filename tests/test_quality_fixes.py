@@ -107,7 +107,7 @@ def test_type_checking_block_and_parenthesized_import() -> None:
 
 def test_aliases_and_attribute_forms() -> None:
     source = "import typing as t\nfrom typing import List as L\nx: t.Dict[str, L[int]] = {}\n"
-    assert fixed(source) == "import typing as t\n\nx: dict[str, list[int]] = {}\n"
+    assert fixed(source) == "import typing as t\nx: dict[str, list[int]] = {}\n"
 
 
 def test_runtime_positions_are_rewritten_when_the_target_runs_them() -> None:
@@ -140,7 +140,7 @@ def test_future_import_on_an_old_target_depends_on_who_evaluates_annotations() -
         "def f(x: Optional[int]) -> None:\n    y: Optional[str] = None\n"
     )
     assert fixed(plain, "py39") == (
-        "from __future__ import annotations\n\n"
+        "from __future__ import annotations\n"
         "def f(x: int | None) -> None:\n    y: str | None = None\n"
     )
     fastapi = (

@@ -45,6 +45,7 @@ __all__ = [
     "add_import",
     "apply_fixes",
     "awaited",
+    "delete_line",
     "insert_after",
     "insert_at_top_of_body",
     "insert_before",
@@ -133,6 +134,12 @@ def insert_statements_before(statement: cst.CSTNode, code: str | cst.CSTNode) ->
 def insert_statements_after(statement: cst.CSTNode, code: str | cst.CSTNode) -> NodeEdit:
     """Whole lines below ``statement`` (and below its block, for a compound statement)."""
     return NodeEdit(statement, "line_after", code)
+
+
+def delete_line(statement: cst.SimpleStatementLine) -> NodeEdit:
+    """Remove ``statement`` with its whole line (a statement alone on its line: an import the
+    fix leaves empty). Its leading comment lines stay."""
+    return NodeEdit(statement, "delete_line", "")
 
 
 def docstring_of(body: Sequence[cst.BaseStatement]) -> cst.SimpleStatementLine | None:
@@ -375,6 +382,11 @@ def _node_edit_offsets(
         return end, end, _code(module, edit.content)
     if edit.kind in ("line_before", "line_after"):
         return _line_edit(edit, module, text, span)
+    if edit.kind == "delete_line":
+        indent, after = _indent_at(text, start), _next_line(text, end)
+        if indent is None:
+            return None
+        return start - len(indent), after if after is not None else end, ""
     if edit.kind == "suite" and edit.owner is not None:
         owner = spans.get(id(edit.owner))
         return _suite_edit(edit, module, text, start, owner)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from fastlint.engine.context import Context
-from fastlint.engine.fix import SAFE, Fix, NodeEdit, add_import, replace
+from fastlint.engine.fix import SAFE, Fix, NodeEdit, add_import, delete_line, replace
 from fastlint.engine.rule import FIX_SAFE, Invalid, Rule, Valid
 from fastlint.knowledge.legacy_typing import (
     BUILTIN_GENERICS,
@@ -95,7 +95,7 @@ class LegacyTypingGeneric(Rule):
             6,
             10,
             message_contains="instead of `Optional[X]`",
-            fixed="from __future__ import annotations\n\n\n\n\ndef f(x: int | None) -> None: ...\n",
+            fixed="from __future__ import annotations\n\n\n\ndef f(x: int | None) -> None: ...\n",
             target_version="py39",
         ),
         Invalid(
@@ -475,7 +475,7 @@ def _without_unused(
         return replace(node, node.with_changes(names=keep))
     if block is not None and len(block.body) == 1:  # type: ignore[attr-defined]
         return replace(node, cst.Pass())  # the block must keep a statement
-    return replace(statement, "")
+    return delete_line(statement)
 
 
 def _mentions(text: str, name: str) -> int:

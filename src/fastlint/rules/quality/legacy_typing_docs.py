@@ -70,8 +70,8 @@ findings together with the imports, and the others rewrite their own expression.
 it would change meaning or lose text: a `Union` or `Optional` with a string member
 (`Optional["User"]`: `"User" | None` is a `TypeError` where it is evaluated; quote the whole
 annotation instead), a builtin shadowed where it is written (a field named `list` or `type`),
-and an expression with a comment inside. A statement emptied of its names becomes an empty line
-(or `pass`, alone in a block), for the formatter to tidy.
+and an expression with a comment inside. A statement emptied of its names is removed with its line
+(it becomes `pass` when it is alone in a block).
 
 ## Differences from ruff
 ruff's `UP006` and `UP007` (`UP045` for `Optional`) rewrite the same aliases; ruff leaves the
