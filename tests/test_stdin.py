@@ -35,6 +35,8 @@ def fastlint(
 def project(tmp_path: Path) -> Path:
     (tmp_path / "pyproject.toml").write_text(
         "[project]\nname = 'x'\n\n[tool.fastlint]\n"
+        # the rules these tests are about, whatever rules are on by default
+        'select = ["FST101", "FST102"]\n'
         'per-file-ignores = { "tests/*" = ["FST101"] }\n'
         'extend-exclude = ["generated"]\n'
     )
