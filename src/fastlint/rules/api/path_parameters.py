@@ -265,6 +265,8 @@ signature changes (and so what direct callers must pass); give the parameter its
             return self._imported_alias(param, depth)
         if param.declaration in ("Depends", "Security"):
             return self._takes(param.dependency, depth)
+        if param.declaration is None and isinstance(param.annotation, (cst.Name, cst.Attribute)):
+            return self._plain_type(param.annotation)
         if param.declaration == "Path" and isinstance(param.type, cst.Name):
             # ``Annotated[ItemPath, Path()]``: a model's fields are parameters too.
             return self._takes(param.type, 1) or set()
@@ -337,6 +339,22 @@ signature changes (and so what direct callers must pass); give the parameter its
                 return UNKNOWN
             taken |= found
         return taken - {"self"}
+
+    def _plain_type(self, annotation: cst.BaseExpression) -> set[str] | None:
+        """A type imported from another first-party module takes nothing when the index knows
+        it for a class or a function; a name it cannot find there may be an ``Annotated``
+        dependency alias it failed to read (two packages of one name): UNKNOWN."""
+        qualified = self.ctx.resolve(annotation)
+        index = self.ctx.project
+        if qualified is None or index is None:
+            return set()
+        values = self.ctx.values
+        qualified = absolute(qualified, values.module, values.package)
+        if index.definition(qualified) is None:
+            return set()  # a library's type
+        if index.signature(qualified) is not None or index.model_class(qualified) is not None:
+            return set()
+        return UNKNOWN
 
     def _imported_alias(self, param: RouteParam, depth: int) -> set[str] | None:
         """What the dependency of an alias imported from another module takes."""
