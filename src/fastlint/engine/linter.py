@@ -18,7 +18,7 @@ from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.fix import place_fix
 from fastlint.engine.locate import Where, locate
 from fastlint.engine.noqa import NoqaLines, file_is_exempt
-from fastlint.engine.rule import Rule
+from fastlint.engine.rule import Rule, known_codes
 from fastlint.engine.source import decode
 from fastlint.engine.unused_noqa import UNUSED_NOQA, unused_noqa
 from fastlint.engine.walker import Walker
@@ -175,10 +175,8 @@ class Linter:
         self, path: str, text: str, used: set[tuple[int, str]], crashes: list[Diagnostic]
     ) -> list[Diagnostic]:
         """FST002: the codes of the rules that ran (and did not crash) that suppressed nothing."""
-        from fastlint.rules import RULES_BY_CODE
-
         crashed = {code for d in crashes for code in self._codes if f"rule {code} (" in d.message}
-        return unused_noqa(path, text, used, self._codes - crashed, RULES_BY_CODE)
+        return unused_noqa(path, text, used, self._codes - crashed, known_codes())
 
     def _place(
         self, ctx: Context, path: str, text: str, used: set[tuple[int, str]] | None = None

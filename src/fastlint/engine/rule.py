@@ -156,3 +156,17 @@ class Rule:
     @classmethod
     def url(cls) -> str:
         return f"https://github.com/fastlint/fastlint/blob/main/docs/rules/{cls.code}.md"
+
+
+def known_codes() -> frozenset[str]:
+    """The codes of every rule class defined so far (``fastlint.rules`` imports them all): the
+    engine knows the rules without importing the layer above it."""
+    found: set[str] = set()
+    pending = list(Rule.__subclasses__())
+    while pending:
+        rule = pending.pop()
+        pending.extend(rule.__subclasses__())
+        code = rule.__dict__.get("code")
+        if isinstance(code, str):
+            found.add(code)
+    return frozenset(found)
