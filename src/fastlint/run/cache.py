@@ -55,10 +55,12 @@ _NOT_CACHED = frozenset({"FST001"})
 
 
 def content_hash(data: bytes) -> str:
+    """The hex digest that identifies a file's content in the cache."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def default_cache_dir(settings: Settings) -> Path:
+    """Where the cache lives when no directory is configured: under the project root."""
     return settings.root / CACHE_DIR_NAME
 
 
@@ -78,6 +80,8 @@ def _code_stamp() -> str:
 
 
 def cache_key(settings: Settings, extra: str = "") -> str:
+    """A short digest of everything that changes results besides the file: the cache format,
+    fastlint's code, libcst, Python and the settings (plus ``extra``)."""
     # The Python version too: CPython's own parser words the syntax errors (FST000).
     python = ".".join(map(str, sys.version_info[:2]))
     parts = [str(_FORMAT), __version__, _code_stamp(), _libcst_version(), python]
@@ -92,7 +96,8 @@ class Cache:
         self.directory = directory
         self._settings = settings
         self._extra = extra
-        self._loaded: dict[str, Any] | None = None  # read on first use, after extend_key
+        # read on first use, after extend_key; values are unchecked JSON until lookup checks them
+        self._loaded: dict[str, object] | None = None
         self._changed = False
         self._store: FactsStore | None = None
 
@@ -112,7 +117,7 @@ class Cache:
         self._extra = f"{self._extra}\0{extra}"
 
     @property
-    def _entries(self) -> dict[str, Any]:
+    def _entries(self) -> dict[str, object]:
         if self._loaded is None:
             self._loaded = _load(self.path, self.key)
         return self._loaded
@@ -149,7 +154,7 @@ class Cache:
         if any(found.code in _NOT_CACHED for found in diagnostics):
             return
         fields = [_fields(d) for d in diagnostics]
-        entry: list[Any] = [digest, fields]
+        entry: list[object] = [digest, fields]
         if dependencies:
             entry.append(dependencies)
         self._entries[os.path.abspath(path)] = entry
@@ -190,9 +195,9 @@ class Cache:
 _FIELD_TYPES = (int, int, str, str, int, int)
 
 
-def _fields(d: Diagnostic) -> list[Any]:
+def _fields(d: Diagnostic) -> list[object]:
     """A diagnostic as stored: six fields, and a seventh for its related places, if any."""
-    fields: list[Any] = [d.row, d.column, d.code, d.message, d.end_row, d.end_column]
+    fields: list[object] = [d.row, d.column, d.code, d.message, d.end_row, d.end_column]
     if d.related:
         fields.append([[place.path, place.row, place.message] for place in d.related])
     if d.fix is not None:  # an eighth for its fix (the seventh then lists no places)
@@ -200,13 +205,15 @@ def _fields(d: Diagnostic) -> list[Any]:
     return fields
 
 
-def _diagnostic(shown: str, fields: list[Any]) -> Diagnostic:
+def _diagnostic(shown: str, fields: list[Any]) -> Diagnostic:  # noqa: FST505 JSON fields that _well_formed checked: spread into Diagnostic's typed parameters
+    """The stored fields (checked by ``_well_formed``) back as a diagnostic of ``shown``."""
     related = tuple(Related(*place) for place in fields[6]) if len(fields) > 6 else ()
     fix = TextFix.from_json(fields[7]) if len(fields) > 7 else None
     return Diagnostic(shown, *fields[:6], related, fix=fix)
 
 
-def _well_formed(fields: Any) -> bool:
+def _well_formed(fields: object) -> bool:
+    """Whether stored JSON has the shape ``_fields`` writes (a damaged cache is not trusted)."""
     if not isinstance(fields, list) or len(fields) not in (6, 7, 8):
         return False
     if len(fields) == 8 and TextFix.from_json(fields[7]) is None:
@@ -218,7 +225,8 @@ def _well_formed(fields: Any) -> bool:
     return all(type(value) is kind for value, kind in zip(fields[:6], _FIELD_TYPES, strict=True))
 
 
-def _well_formed_place(place: Any) -> bool:
+def _well_formed_place(place: object) -> bool:
+    """Whether stored JSON is a related place: ``[path, row, message]``."""
     return (
         isinstance(place, list)
         and len(place) == 3
@@ -226,7 +234,8 @@ def _well_formed_place(place: Any) -> bool:
     )
 
 
-def _load(path: Path, key: str) -> dict[str, Any]:
+def _load(path: Path, key: str) -> dict[str, object]:
+    """The stored entries by file when ``path`` holds results of this format and key, else {}."""
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):  # missing, truncated or not JSON

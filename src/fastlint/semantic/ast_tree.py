@@ -163,7 +163,7 @@ def _param_names(args: ast.arguments) -> Iterator[str]:
             yield star.arg
 
 
-class ModuleImports(NameResolver):
+class ModuleImports(NameResolver[ast.AST]):
     """Resolves local names to qualified names for one module's ``ast`` tree."""
 
     def __init__(self, module: ast.Module) -> None:
@@ -387,7 +387,8 @@ class AstWalk:
         return True
 
     def walk(self, tree: ast.Module) -> None:
-        stack: list[Any] = list(reversed(tree.body))
+        # ast nodes and (marker, subject) tuples, told apart by type() (faster than isinstance)
+        stack: list[Any] = list(reversed(tree.body))  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
         while stack:
             node = stack.pop()
             if type(node) is tuple:
@@ -415,7 +416,7 @@ class AstWalk:
                     stack.append((_LEAVE, node))
                 stack.extend(reversed(children(node)))
 
-    def _schedule_quietly(self, kind: type, node: Any, stack: list[Any]) -> None:
+    def _schedule_quietly(self, kind: type, node: ast.AST, stack: list[Any]) -> None:  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
         """Only what holds statements or bindings: no expression is heard while quiet."""
         if kind in _BOUND:
             stack.append((_LEAVE, node))
@@ -423,7 +424,8 @@ class AstWalk:
             for field in _BLOCKS[kind]:
                 stack.extend(reversed(getattr(node, field)))
 
-    def _event(self, kind: type, node: Any) -> None:
+    def _event(self, kind: type, node: Any) -> None:  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
+        """Tell the model of a node it listens for (``kind`` is ``type(node)``)."""
         model, scopes = self.model, self.scopes
         if kind is ast.Yield or kind is ast.YieldFrom:
             self.on_yield()
@@ -436,7 +438,8 @@ class AstWalk:
         elif scopes:  # an import inside a function
             model.resolver.note_nested_imports(local for local, _ in import_bindings(node))
 
-    def _marker(self, marker: int, subject: Any) -> None:
+    def _marker(self, marker: int, subject: Any) -> None:  # noqa: FST505 a scope node, a binding node or the quiet flag, by marker
+        """Act on a marker the walk pushed: enter or leave a scope, go quiet, bind a name."""
         if marker == _ENTER:
             self.scopes.append(subject)
             self.on_enter(subject)
@@ -450,7 +453,7 @@ class AstWalk:
         else:
             self._bind(subject)
 
-    def _schedule_scope(self, node: Any, stack: list[Any]) -> None:
+    def _schedule_scope(self, node: Any, stack: list[Any]) -> None:  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
         """What runs in the enclosing scope first (decorators, bases, parameters), then the
         body between scope markers; pushed in reverse, as the stack pops."""
         if self.enters(node):

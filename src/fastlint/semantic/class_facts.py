@@ -20,6 +20,9 @@ class FieldFacts:
 
 @dataclass(frozen=True)
 class ClassFacts:
+    """What a class statement says, in plain data (picklable for the project index's store):
+    its bases, keywords, config entries, fields and methods."""
+
     name: str
     line: int
     bases: tuple[str, ...]  # qualified: ``pydantic.BaseModel``, ``app.schemas.UserBase``

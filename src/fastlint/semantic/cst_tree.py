@@ -34,6 +34,9 @@ def dotted_name(node: cst.CSTNode) -> str | None:
 
 
 def module_name(node: cst.CSTNode | None) -> str:
+    """The dotted name an import spells (``import a.b``, ``from a.b import c``: ``a.b``); "" for
+    none (``from . import c``)."""
+
     if node is None:
         return ""
     return dotted_name(node) or ""
@@ -155,7 +158,7 @@ def _param_names(params: cst.Parameters) -> Iterable[str]:
             yield identifier(star.name.value)
 
 
-class ImportTable(NameResolver):
+class ImportTable(NameResolver[cst.CSTNode]):
     """Resolves local names to qualified names for one file."""
 
     def __init__(self, module: cst.Module) -> None:

@@ -40,6 +40,8 @@ _NOT_CONFIG = frozenset({"metaclass", "table"})
 
 @dataclass(frozen=True)
 class ModelField:
+    """One field of a model class, where it is declared (an inherited one keeps its module)."""
+
     name: str
     annotation: str  # source text
     default: str | None  # source text; None without a default
@@ -51,6 +53,9 @@ class ModelField:
 
 @dataclass(frozen=True)
 class ModelClass:
+    """A Pydantic / SQLModel / settings class with its bases resolved: every field it has
+    (inherited ones included) and its merged config."""
+
     qualified: str
     name: str
     module: str

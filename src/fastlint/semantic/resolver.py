@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Generic, Protocol, TypeVar
 
 _BUILTINS = frozenset(dir(builtins))
 
+# A tree's node type (``cst.CSTNode``, ``ast.AST``): scopes are nodes of the same tree.
+NodeT = TypeVar("NodeT")
+
 
 class Bindings(Protocol):
+    """What a scope binds: every local name, and those of them that are imports (-> the
+    qualified name)."""
+
     names: set[str]
     imports: dict[str, str]
 
 
-class NameResolver:
+class NameResolver(Generic[NodeT]):
     """Resolution shared by every tree the project reads (libcst here, ``ast`` for the project
     index): a function scope's own bindings shadow the module's, which shadow builtins. A
     subclass says which scopes are functions, how to read one, and how to spell a dotted name."""
@@ -37,27 +43,27 @@ class NameResolver:
     def note_nested_imports(self, names: Iterable[str]) -> None:
         self.nested_imports.update(names)
 
-    def is_function_scope(self, scope: Any) -> bool:
+    def is_function_scope(self, scope: NodeT) -> bool:
         raise NotImplementedError
 
-    def _read_function(self, scope: Any) -> Bindings:
+    def _read_function(self, scope: NodeT) -> Bindings:
         raise NotImplementedError
 
-    def dotted(self, node: Any) -> str | None:
+    def dotted(self, node: NodeT) -> str | None:
         raise NotImplementedError
 
     @property
     def module_imports(self) -> dict[str, str]:
         return self._module.imports
 
-    def bindings_of(self, scope: Any) -> Bindings:
+    def bindings_of(self, scope: NodeT) -> Bindings:
         """The names a function binds in its own body (read on first use)."""
         found = self._scopes.get(id(scope))
         if found is None:
             found = self._scopes[id(scope)] = self._read_function(scope)
         return found
 
-    def resolve_name(self, name: str, scopes: Sequence[Any] = ()) -> str | None:
+    def resolve_name(self, name: str, scopes: Sequence[NodeT] = ()) -> str | None:
         """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or None
         when it is a local variable, a module-level definition or unknown."""
         if (
@@ -82,7 +88,7 @@ class NameResolver:
             return f"builtins.{name}"
         return None
 
-    def resolve(self, node: Any, scopes: Sequence[Any] = ()) -> str | None:
+    def resolve(self, node: NodeT, scopes: Sequence[NodeT] = ()) -> str | None:
         """The qualified name of a Name/Attribute chain (``r.get`` -> ``requests.get``)."""
         dotted = self.dotted(node)
         if dotted is None:
@@ -96,7 +102,7 @@ class NameResolver:
     def is_module_definition(self, name: str) -> bool:
         return name in self._module.names
 
-    def is_local(self, name: str, scopes: Sequence[Any]) -> bool:
+    def is_local(self, name: str, scopes: Sequence[NodeT]) -> bool:
         """True when ``name`` is bound in one of the function scopes of ``scopes``."""
         return any(
             self.is_function_scope(scope) and name in self.bindings_of(scope).names

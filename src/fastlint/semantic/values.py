@@ -475,7 +475,7 @@ class ValueModel:
         qualified = self.resolver.resolve(dependency, scopes)
         return self._ask("provided", qualified) if qualified is not None else None
 
-    def _class_of(self, scopes: Scopes) -> Any:
+    def _class_of(self, scopes: Scopes) -> Node | None:
         """The innermost class around the code (``self.x`` lives there)."""
         for index in range(len(scopes) - 1, -1, -1):
             if not self.resolver.is_function_scope(scopes[index]):
