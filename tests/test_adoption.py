@@ -21,7 +21,7 @@ from fastlint.frontends.progress import Progress
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 APPS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and any(p.rglob("*.py")))
-BLOCKING = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
+BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 
 
 def run(*args: str) -> Result:
@@ -150,7 +150,7 @@ def test_add_noqa_keeps_newlines_and_encoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, newline: str, prefix: bytes
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    source = "import time\n\n\nasync def handler():\n    s = 'café'\n    time.sleep(1)\n"
+    source = "import time\n\n\nasync def handler() -> None:\n    s = 'café'\n    time.sleep(1)\n"
     data = prefix + source.replace("\n", newline).encode(encoding)
     (tmp_path / "a.py").write_bytes(data)
     assert run("a.py", "--add-noqa").exit_code == 0

@@ -18,7 +18,7 @@ from fastlint.run.runner import FileLinter, lint_files
 
 PROJECT_RULES = {rule.code for rule in ALL_RULES if getattr(rule, "needs_project", False)}
 
-BLOCKING = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
+BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 MUTABLE = "def add(item, tags=[]):\n    return tags\n"
 LONG = "def long():\n" + "".join(f"    x{i} = {i}\n" for i in range(40))
 

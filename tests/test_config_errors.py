@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from fastlint.config.settings import ConfigError, glob_problem, load_settings
 from fastlint.frontends.cli import cli
 
-BLOCKING = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
+BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from fastlint.rules import ALL_RULES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 APPS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and any(p.rglob("*.py")))
-BLOCKING = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
+BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
 
 Finding = tuple[str, int, int]
 

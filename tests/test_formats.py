@@ -22,7 +22,7 @@ from fastlint.frontends.formats.sarif import level
 from fastlint.rules import ALL_RULES, RULES_BY_CODE
 from fastlint.run.runner import lint_files
 
-SOURCE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n    time.sleep(1)\n"
+SOURCE = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n    time.sleep(1)\n"
 OTHER = "x = 1\n"
 FIRST = Diagnostic("app/views.py", 5, 5, "FST101", "`time.sleep()` blocks % the loop", 5, 18)
 SECOND = Diagnostic("app/views.py", 6, 5, "FST101", "`time.sleep()` blocks % the loop", 6, 18)

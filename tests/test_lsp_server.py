@@ -18,7 +18,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "fastlint", "lsp"])
 TIMEOUT = 10.0
 
-BLOCKING = 'import time\n\n\nasync def handler():\n    x = "😀中文"; time.sleep(1)\n    return x\n'
+BLOCKING = 'import time\n\n\nasync def handler() -> str:\n    x = "😀中文"; time.sleep(1)\n    return x\n'
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def _file(case: str) -> str:
 
 def _project(tmp_path: Path) -> Path:
     for name, (body, _) in CASES.items():
-        source = f"{HEADER}async def handler():\n{body}    time.sleep(2)\n"
+        source = f"{HEADER}async def handler() -> None:\n{body}    time.sleep(2)\n"
         (tmp_path / _file(name)).write_text(source)
     return tmp_path
 
@@ -97,7 +97,7 @@ def test_fastlint_and_flake8_suppress_the_same_findings(tmp_path: Path) -> None:
 
 def test_add_noqa_writes_at_the_end_of_the_span(tmp_path: Path) -> None:
     source = (
-        f"{HEADER}async def handler():\n"
+        f"{HEADER}async def handler() -> None:\n"
         '    requests.get("""http://x\n'
         '""")\n'
         '    x = requests.get("a") + \\\n'

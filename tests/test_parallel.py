@@ -18,9 +18,9 @@ from fastlint.run.runner import MIN_PARALLEL_FILES, lint_files
 from fastlint.run.session import FileLinter
 
 SOURCES = (
-    "import time\n\n\nasync def handler():\n    time.sleep(1)\n",
+    "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n",
     "def add(item, tags=[]):\n    return tags\n",
-    "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n",
+    "import asyncio\n\n\nasync def handler() -> None:\n    await asyncio.sleep(1)\n",
     "def broken(:\n",
     "def long():\n" + "".join(f"    x{i} = {i}\n" for i in range(40)),
 )
@@ -268,7 +268,7 @@ def test_the_flake8_plugin_keeps_one_run_and_rereads_edits_every_two_seconds(
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "helpers.py").write_text("import time\n\n\ndef wait():\n    time.sleep(1)\n")
-    handler = "from pkg.helpers import wait\n\n\nasync def handler():\n    wait()\n"
+    handler = "from pkg.helpers import wait\n\n\nasync def handler() -> None:\n    wait()\n"
     (package / "api.py").write_text(handler)
 
     def codes() -> list[str]:

@@ -32,8 +32,8 @@ SKIP = shutil.ignore_patterns(
     "bench",
     "fixtures",
 )
-BLOCKING = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
-CLEAN = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
+BLOCKING = "import time\n\n\nasync def handler() -> None:\n    time.sleep(1)\n"
+CLEAN = "import asyncio\n\n\nasync def handler() -> None:\n    await asyncio.sleep(1)\n"
 
 
 def git(cwd: Path, *args: str) -> None:
