@@ -84,7 +84,7 @@ def test_changed_file_is_linted_again(project: Path, linted: list[str]) -> None:
     found = _run(project, settings)
     assert linted == ["b.py"]
     assert "FST501" not in {d.code for d in found}
-    assert {d.code for d in found} == {"FST101", "FST502"}
+    assert {d.code for d in found} - {"FST504"} == {"FST101", "FST502"}  # FST504: no annotations
 
 
 @pytest.mark.skipif(not PROJECT_RULES, reason="no rule reads other files")

@@ -74,7 +74,7 @@ def test_syntax_error_points_at_the_parser_location() -> None:
 
 
 def test_positions_count_characters_with_crlf_tabs_and_unicode() -> None:
-    code = 'import time\r\nasync def f():\r\n\tname = "é€"; time.sleep(1)\r\n'
+    code = 'import time\r\nasync def f() -> None:\r\n\tname = "é€"; time.sleep(1)\r\n'
     assert lint(code) == [("FST101", 3, 15)]
 
 
@@ -82,7 +82,7 @@ def test_function_length_ignores_docstrings_comments_and_blank_lines_in_odd_stri
     line = r"""    x = f'{a!r}' + r'\d' + b'''
 ''' + "#" # comment"""
     body = "".join(line + "\n" for _ in range(16))
-    found = lint("def f():\n    '''doc\n\n    '''\n" + body)
+    found = lint("def f() -> None:\n    '''doc\n\n    '''\n" + body)
     assert found == [("FST502", 1, 5)]
 
 
