@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastlint import __version__
 from fastlint.config.stamp import code_stamp
@@ -88,14 +88,14 @@ class RuleInfo:
     """What configuration needs to know of a rule, without importing it."""
 
     code: str
-    default_enabled: bool
+    default_enabled: bool  # noqa: FST514 mirrors Rule.default_enabled, the rule API's name
     needs_project: bool
     options: tuple[Option, ...]
 
 
 # The rule catalog of this process: read from a cache directory, or taken from the rules.
 _catalog: dict[str, RuleInfo] | None = None
-_catalog_from_rules = False
+_is_catalog_from_rules = False
 # Option types a catalog file can hold (by name).
 _TYPES: dict[str, type] = {
     "int": int,
@@ -110,7 +110,7 @@ _TYPES: dict[str, type] = {
 def rule_catalog() -> dict[str, RuleInfo]:
     """Every rule's catalog entry by code, in ``ALL_RULES`` order (imports the rules unless a
     catalog was read with ``load_rule_catalog``)."""
-    global _catalog, _catalog_from_rules  # noqa: FST509 (one rule catalog per process)
+    global _catalog, _is_catalog_from_rules  # noqa: FST509 (one rule catalog per process)
     if _catalog is None:
         from fastlint.rules import ALL_RULES
 
@@ -120,7 +120,7 @@ def rule_catalog() -> dict[str, RuleInfo]:
             )
             for rule in ALL_RULES
         }
-        _catalog_from_rules = True
+        _is_catalog_from_rules = True
     return _catalog
 
 
@@ -167,7 +167,7 @@ def _type_name(kind: type | None) -> str | None:
     return None
 
 
-def _catalog_json() -> dict[str, Any] | None:
+def _catalog_json() -> dict[str, object] | None:
     """The catalog as JSON, or None when an option cannot be written as it is."""
     assert _catalog is not None
     rules = {}
@@ -199,7 +199,7 @@ def _catalog_json() -> dict[str, Any] | None:
 def save_rule_catalog(directory: Path) -> None:
     """Save the rule catalog in ``directory`` for the next runs (when this process took it from
     the rules, and it can be written as JSON as it is: else every run imports the rules)."""
-    if _catalog is None or not _catalog_from_rules:
+    if _catalog is None or not _is_catalog_from_rules:
         return
     path = _catalog_file(directory)
     data = None if path.exists() else _catalog_json()
@@ -258,15 +258,19 @@ def _codes(selectors: Iterable[str], origin: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Settings:
+    """One configuration, resolved: the enabled rules, their options, what to exclude and the
+    target version; read by the linter, the cache key and the file discovery."""
+
     enabled: frozenset[str]
-    options: Mapping[str, Any]
+    options: Mapping[str, object]  # validated by each Option: rules read them with option()
     root: Path
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     exclude: tuple[str, ...] = ()
     target_version: str = "py310"
     config_path: Path | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    respect_gitignore: bool = True  # skip what .gitignore files ignore, walking directories
+    # skip what .gitignore files ignore, walking directories
+    respect_gitignore: bool = True  # noqa: FST514 the `respect-gitignore` setting's own name
 
     @property
     def rules(self) -> tuple[type[Rule], ...]:
@@ -396,7 +400,9 @@ def _utf8(data: bytes, path: Path) -> str:
         ) from None
 
 
-def read_config_table(path: Path) -> dict[str, Any]:
+def read_config_table(path: Path) -> dict[str, object]:
+    """The ``[tool.fastlint]`` table of a pyproject.toml (empty without one), or the whole of any
+    other config file (a fastlint.toml); raises ``ConfigError`` with a one-line reason when it cannot be read."""
     try:
         if path.exists() and not path.is_dir() and not path.is_file():
             raise ConfigError(f"config file is not a regular file (a FIFO or device?): {path}")
@@ -421,7 +427,7 @@ def read_config_table(path: Path) -> dict[str, Any]:
     return table
 
 
-def _string_list(table: Mapping[str, Any], key: str, origin: str) -> list[str]:
+def _string_list(table: Mapping[str, object], key: str, origin: str) -> list[str]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{origin}: `{key}` must be a list of strings")
@@ -429,7 +435,7 @@ def _string_list(table: Mapping[str, Any], key: str, origin: str) -> list[str]:
 
 
 def _enabled_codes(
-    table: Mapping[str, Any],
+    table: Mapping[str, object],
     origin: str,
     select: Sequence[str] | None,
     extend_select: Sequence[str],
@@ -449,7 +455,7 @@ def _enabled_codes(
 
 
 def _per_file_ignores(
-    table: Mapping[str, Any], origin: str
+    table: Mapping[str, object], origin: str
 ) -> tuple[tuple[str, frozenset[str]], ...]:
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
@@ -463,8 +469,8 @@ def _per_file_ignores(
     return tuple(found)
 
 
-def _option_values(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+def _option_values(table: Mapping[str, object], origin: str) -> dict[str, object]:
+    values: dict[str, object] = {}
     for key, option in all_options().items():
         if key in table:
             try:
@@ -474,7 +480,7 @@ def _option_values(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
     return values
 
 
-def _checked_layers(options: dict[str, Any], origin: str) -> dict[str, Any]:
+def _checked_layers(options: dict[str, object], origin: str) -> dict[str, object]:
     """``[tool.fastlint.layers]`` (FST701, FST702) checked beyond being a table."""
     if "layers" in options:
         from fastlint.engine.layers import layer_problem
@@ -516,7 +522,7 @@ def project_requires_python(path: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _target_version(table: Mapping[str, Any], origin: str, requires: str | None = None) -> str:
+def _target_version(table: Mapping[str, object], origin: str, requires: str | None = None) -> str:
     # Unset: derived from ``requires-python`` as ruff does; unparseable, the default.
     derived = target_from_requires_python(requires) if requires else None
     target = table.get("target-version", derived or "py310")
@@ -528,14 +534,14 @@ def _target_version(table: Mapping[str, Any], origin: str, requires: str | None 
     return str(target)
 
 
-def _max_file_size(table: Mapping[str, Any], origin: str) -> int:
+def _max_file_size(table: Mapping[str, object], origin: str) -> int:
     size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
     if type(size) is not int or size < 1:
         raise ConfigError(f"{origin}: `max-file-size` must be a positive number of bytes")
     return size
 
 
-def _respect_gitignore(table: Mapping[str, Any], origin: str, override: bool | None) -> bool:
+def _respect_gitignore(table: Mapping[str, object], origin: str, override: bool | None) -> bool:
     value = table.get("respect-gitignore", True)
     if type(value) is not bool:
         raise ConfigError(f"{origin}: `respect-gitignore` must be true or false")
@@ -543,7 +549,7 @@ def _respect_gitignore(table: Mapping[str, Any], origin: str, override: bool | N
 
 
 def build_settings(
-    table: Mapping[str, Any],
+    table: Mapping[str, object],
     *,
     origin: str,
     root: Path,

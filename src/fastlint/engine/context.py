@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Report:
+    """A finding as a rule makes it (``ctx.report``): the node it points at, before the
+    linter turns it into a ``Diagnostic`` with a position."""
+
     code: str
     node: cst.CSTNode
     message: str
@@ -36,7 +40,9 @@ class Report:
 class Context(ScopeTracker):
     """Per-file state shared by all rules, kept up to date by the walker."""
 
-    def __init__(self, path: str, text: str, module: cst.Module, options: dict[str, Any]) -> None:
+    def __init__(
+        self, path: str, text: str, module: cst.Module, options: Mapping[str, object]
+    ) -> None:
         self.path = path
         self.text = text
         self.module = module

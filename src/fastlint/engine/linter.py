@@ -6,9 +6,9 @@ import ast
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -21,7 +21,7 @@ from fastlint.engine.noqa import NoqaLines, file_is_exempt
 from fastlint.engine.rule import Rule, known_codes
 from fastlint.engine.source import decode
 from fastlint.engine.unused_noqa import UNUSED_NOQA, unused_noqa
-from fastlint.engine.walker import Walker
+from fastlint.engine.walker import Handler, Walker
 
 if TYPE_CHECKING:
     from fastlint.project.index import ProjectIndex
@@ -56,7 +56,7 @@ class Linter:
     def __init__(
         self,
         rules: Sequence[type[Rule]],
-        options: dict[str, Any] | None = None,
+        options: Mapping[str, object] | None = None,
         project: ProjectIndex | None = None,
         *,
         target_version: str = "py310",
@@ -125,8 +125,8 @@ class Linter:
                 instances[index] = rule(ctx)
         crashes: list[Diagnostic] = []
 
-        def guard(rule: Rule, method: Callable[[Any], None]) -> Callable[[Any], None]:
-            def call(node: Any) -> None:
+        def guard(rule: Rule, method: Handler) -> Handler:
+            def call(node: cst.CSTNode) -> None:
                 if rule.code in failed:
                     return
                 try:
@@ -148,13 +148,13 @@ class Linter:
     def _bind(
         plan: Plan,
         instances: dict[int, Rule],
-        guard: Callable[[Rule, Callable[[Any], None]], Callable[[Any], None]],
+        guard: Callable[[Rule, Handler], Handler],
         ctx: Context,
-    ) -> dict[type, list[Callable[[Any], None]]]:
-        bound: dict[type, list[Callable[[Any], None]]] = {}
+    ) -> dict[type, list[Handler]]:
+        bound: dict[type, list[Handler]] = {}
         for node_type, entries in plan.items():
             handlers = []
-            by_name: dict[str, list[Callable[[Any], None]]] = {}
+            by_name: dict[str, list[Handler]] = {}
             for index, method in entries:
                 if index not in instances:
                     continue
@@ -300,7 +300,7 @@ def _call_names(names: frozenset[str], ctx: Context) -> set[str]:
     return found
 
 
-def _by_call_name(by_name: dict[str, list[Callable[[Any], None]]]) -> Callable[[Any], None]:
+def _by_call_name(by_name: dict[str, list[Handler]]) -> Handler:
     get = by_name.get
 
     def dispatch(node: cst.Call) -> None:
@@ -346,10 +346,10 @@ class _EngineHooks:
 
     def install(
         self,
-        visitors: dict[type, list[Callable[[Any], None]]],
-        leavers: dict[type, list[Callable[[Any], None]]],
+        visitors: dict[type, list[Handler]],
+        leavers: dict[type, list[Handler]],
     ) -> None:
-        before: Iterable[tuple[type, Callable[[Any], None]]] = (
+        before: Iterable[tuple[type, Handler]] = (
             (cst.Import, self.on_import),
             (cst.ImportFrom, self.on_import),
             (cst.FunctionDef, self.on_function),
@@ -360,7 +360,7 @@ class _EngineHooks:
         )
         for node_type, hook in before:
             visitors[node_type] = [hook, *visitors.get(node_type, [])]
-        after: Iterable[tuple[type, Callable[[Any], None]]] = (
+        after: Iterable[tuple[type, Handler]] = (
             (cst.Assign, self.bind_assign),
             (cst.AnnAssign, self.bind_ann_assign),
             (cst.WithItem, self.bind_with_item),

@@ -42,11 +42,11 @@ class Option:
 
     name: str
     type: type
-    default: Any
+    default: object
     help: str
     item_type: type | None = None  # for list options
 
-    def validate(self, value: Any) -> Any:
+    def validate(self, value: object) -> object:
         """The value, checked; raises ``ValueError`` with a one-line reason."""
         if self.type is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise ValueError(f"`{self.name}` must be an integer, not {value!r}")
@@ -71,7 +71,7 @@ class Valid:
     """Code the rule must not report."""
 
     code: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
     filename: str = "example.py"
     target_version: str = "py310"  # ``target-version`` the example is linted with
 
@@ -85,7 +85,7 @@ class Invalid:
     code: str
     line: int
     column: int
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
     message_contains: str = ""
     filename: str = "example.py"
     fixed: str | None = None
@@ -117,7 +117,7 @@ class Rule:
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         category = cls.__dict__.get("category")
         if category is not None and category not in CATEGORIES:
@@ -129,8 +129,8 @@ class Rule:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def option(self, name: str) -> Any:
-        """This run's value of one of the rule's options."""
+    def option(self, name: str) -> Any:  # noqa: FST505 the value has the type its Option declares (int, list[str]...): each rule uses it as such
+        """This run's value of one of the rule's options (validated, or the default)."""
         if name in self.ctx.options:
             return self.ctx.options[name]
         for option in self.options:

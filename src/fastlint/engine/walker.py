@@ -10,6 +10,8 @@ import libcst as cst
 
 from fastlint.semantic.cst_fields import FIELDS, child_fields
 
+# A visit or leave method: each takes the node type it is registered for (``visit_Call`` a
+# ``cst.Call``), so no single parameter type fits them all.
 Handler = Callable[[Any], None]
 
 
@@ -37,19 +39,23 @@ class Walker:
         self._visitors = visitors
         self._leavers = leavers
         self._scopes = scopes
+        # The node types walked in their own order, around scope events; one lookup per node.
+        self._scoped: dict[type, Handler] = {
+            cst.FunctionDef: self._walk_function,
+            cst.ClassDef: self._walk_class,
+            cst.Lambda: self._walk_lambda,
+        }
 
     def walk(self, node: cst.CSTNode) -> None:
+        """Visit ``node``, walk its children (a scope's in scope order), then leave it."""
         node_type = type(node)
         handlers = self._visitors.get(node_type)
         if handlers:
             for handler in handlers:
                 handler(node)
-        if node_type is cst.FunctionDef:
-            self._walk_function(node)  # type: ignore[arg-type]
-        elif node_type is cst.ClassDef:
-            self._walk_class(node)  # type: ignore[arg-type]
-        elif node_type is cst.Lambda:
-            self._walk_lambda(node)  # type: ignore[arg-type]
+        scoped = self._scoped.get(node_type)
+        if scoped is not None:
+            scoped(node)
         else:
             walk = self.walk
             for name in FIELDS.get(node_type) or child_fields(node_type):
