@@ -93,6 +93,7 @@ def _parsed(node: cst.SimpleString) -> cst.BaseExpression | None:
 
 
 def same_type(left: cst.CSTNode, right: cst.CSTNode, resolve: Resolve) -> bool:
+    """Whether two annotations name the same type once names are resolved through imports."""
     return type_key(left, resolve) == type_key(right, resolve)
 
 

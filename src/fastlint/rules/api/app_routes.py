@@ -26,6 +26,8 @@ class _App:
 
 
 class RoutesOnApp(Rule):
+    """Reports routes declared on the `FastAPI` app itself beyond `max-app-routes`."""
+
     code = "FST209"
     name = "routes-on-app"
     category = "api"

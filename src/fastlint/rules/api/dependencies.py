@@ -40,6 +40,8 @@ def split_default(call: cst.Call) -> tuple[cst.Call, cst.BaseExpression | None]:
 
 
 class NonAnnotatedDependency(Rule):
+    """Reports a `Depends()`/`Query()`... default where `Annotated[T, ...]` should carry it."""
+
     code = "FST203"
     name = "non-annotated-dependency"
     category = "api"
@@ -174,12 +176,12 @@ calls of the function that relied on it must now pass it.
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self.ctx.fastapi.is_route(node):
             return
-        defaulted = False  # a positional parameter before this one keeps a default
+        has_defaulted = False  # a positional parameter before this one keeps a default
         for param in self.ctx.fastapi.parameters(node, self.ctx.scopes):
             if param.where == DEFAULT and param.annotation is not None and param.call is not None:
-                self._report(param, can_fix=param.kind == KEYWORD_ONLY or not defaulted)
+                self._report(param, can_fix=param.kind == KEYWORD_ONLY or not has_defaulted)
             if param.kind == POSITIONAL and param.default is not None:
-                defaulted = True
+                has_defaulted = True
 
     def _report(self, param: RouteParam, can_fix: bool) -> None:
         call = param.call

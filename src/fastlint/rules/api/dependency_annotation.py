@@ -24,7 +24,7 @@ _DB = "from fastapi import Depends, FastAPI\nfrom sqlalchemy.orm import Session\
 @dataclass
 class _Function:
     node: cst.FunctionDef
-    yields: bool = False
+    is_generator: bool = False  # a `yield` in its body
 
 
 def _stub(body: cst.BaseSuite) -> bool:
@@ -45,6 +45,8 @@ def _stub(body: cst.BaseSuite) -> bool:
 
 
 class DependencyAnnotationMismatch(Rule):
+    """Reports a `yield` dependency whose return annotation does not match what it yields."""
+
     code = "FST216"
     name = "dependency-annotation-mismatch"
     category = "api"
@@ -197,7 +199,7 @@ async def list_items(db: AsyncSession = Depends(get_db)):
         function = self.ctx.function
         found = self._open.get(id(function)) if function is not None else None
         if found is not None:
-            found.yields = True
+            found.is_generator = True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         found = self._open.pop(id(original_node), None)
@@ -229,7 +231,7 @@ async def list_items(db: AsyncSession = Depends(get_db)):
             return  # ``Any``/``object``: anything goes
         name = node.name.value
         shown = self.ctx.module.code_for_node(annotation)
-        if function.yields:
+        if function.is_generator:
             message = _yield_message(name, node.asynchronous is not None, generic, shown)
             if message:
                 self.report(node.name, message)

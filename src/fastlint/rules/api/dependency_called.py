@@ -65,6 +65,8 @@ def _may_be_callable(statement: cst.CSTNode) -> bool:
 
 
 class DependencyCalled(Rule):
+    """Reports `Depends(f())`: the dependency called at import time instead of passed."""
+
     code = "FST210"
     name = "dependency-called"
     category = "api"

@@ -11,6 +11,8 @@ _APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 
 
 class UndocumentedRoute(Rule):
+    """Reports a route with no docstring, `summary=` or `description=` for the OpenAPI page."""
+
     code = "FST214"
     name = "undocumented-route"
     category = "api"

@@ -12,6 +12,8 @@ _EVENT_ARGUMENTS = frozenset({"on_startup", "on_shutdown"})
 
 
 class OnEventHandler(Rule):
+    """Reports startup/shutdown event handlers where a lifespan should be used."""
+
     code = "FST208"
     name = "on-event-handler"
     category = "api"

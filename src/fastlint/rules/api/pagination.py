@@ -39,6 +39,8 @@ def _paging_param(param: RouteParam) -> bool:
 
 
 class UnpaginatedListEndpoint(Rule):
+    """Reports a GET route returning a list without a limit, page or cursor parameter."""
+
     code = "FST211"
     name = "unpaginated-list-endpoint"
     category = "api"

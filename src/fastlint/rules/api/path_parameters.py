@@ -35,6 +35,8 @@ def path_parameters(path: str) -> list[str]:
 
 
 class PathParameterMismatch(Rule):
+    """Reports a `{name}` of a route path that the handler does not take as a parameter."""
+
     code = "FST204"
     name = "path-parameter-mismatch"
     category = "api"

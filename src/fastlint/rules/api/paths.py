@@ -38,6 +38,8 @@ def path_problem(path: str) -> str | None:
 
 
 class NonRestfulPath(Rule):
+    """Reports a path segment that is a verb or camelCase instead of a kebab-case noun."""
+
     code = "FST217"
     name = "non-restful-path"
     category = "api"

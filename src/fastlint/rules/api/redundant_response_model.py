@@ -22,6 +22,8 @@ def without_argument(call: cst.Call, argument: cst.Arg) -> cst.Call:
 
 
 class RedundantResponseModel(Rule):
+    """Reports `response_model=` that only repeats the handler's return annotation."""
+
     code = "FST202"
     name = "redundant-response-model"
     category = "api"

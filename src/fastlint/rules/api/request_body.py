@@ -17,6 +17,8 @@ _APP = "from typing import Any\nfrom fastapi import Body, FastAPI, Request\napp 
 
 
 class UntypedRequestBody(Rule):
+    """Reports a request body read as `dict`/`Any` or raw JSON instead of a model."""
+
     code = "FST213"
     name = "untyped-request-body"
     category = "api"

@@ -25,12 +25,14 @@ class _Handler:
     """A route handler without a declared model, while the walk is inside it."""
 
     node: cst.FunctionDef
-    no_content: bool  # every route of it declares status code 204
+    is_no_content: bool  # every route of it declares status code 204
     values: int = 0  # returns with a value
     responses: int = 0  # of them, returns of a response object
 
 
 class MissingResponseModel(Rule):
+    """Reports a route whose response has no declared type (no `response_model=`, no annotation)."""
+
     code = "FST201"
     name = "missing-response-model"
     category = "api"
@@ -244,10 +246,10 @@ async def logout(user_id: int):
             and "response_class" not in route.keywords
         ]
         if undeclared:
-            no_content = all(
+            is_no_content = all(
                 self._no_content(route.keywords.get("status_code")) for route in undeclared
             )
-            self._handlers[id(node)] = _Handler(node, no_content)
+            self._handlers[id(node)] = _Handler(node, is_no_content)
 
     def visit_Return(self, node: cst.Return) -> None:
         function = self.ctx.function
@@ -265,7 +267,7 @@ async def logout(user_id: int):
         handler = self._handlers.pop(id(original_node), None)
         if handler is None:
             return
-        if handler.values == 0 and handler.no_content:
+        if handler.values == 0 and handler.is_no_content:
             return  # 204: nothing to model
         if handler.values and handler.responses == handler.values:
             return  # sent as they are: no model applies

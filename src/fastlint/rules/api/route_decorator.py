@@ -15,6 +15,8 @@ _REQUEST = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.
 
 
 class GenericRouteDecorator(Rule):
+    """Reports `@app.route(...)`/`add_route` where a method decorator (`.get`, `.post`) fits."""
+
     code = "FST215"
     name = "generic-route-decorator"
     category = "api"

@@ -109,6 +109,8 @@ class _RouteStatusRule(Rule):
 
 
 class CreateWithout201(_RouteStatusRule):
+    """Reports a creating POST route that keeps the default 200 status."""
+
     code = "FST206"
     name = "create-without-201"
     category = "api"
@@ -272,6 +274,8 @@ async def login(form: OrderIn) -> dict[str, str]:
 
 
 class DeleteStatus(_RouteStatusRule):
+    """Reports a DELETE route without an explicit status, or a 204 route that returns a body."""
+
     code = "FST207"
     name = "delete-status"
     category = "api"

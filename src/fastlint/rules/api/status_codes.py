@@ -35,6 +35,8 @@ def _argument(call: cst.Call, keyword: str, position: int) -> cst.Arg | None:
 
 
 class MagicStatusCode(Rule):
+    """Reports an integer status code where a `status.HTTP_...` constant names it."""
+
     code = "FST205"
     name = "magic-status-code"
     category = "api"

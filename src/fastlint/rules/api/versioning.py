@@ -36,6 +36,7 @@ def operational(path: str) -> bool:
 
 
 def normalized(path: str) -> str:
+    """`path` with one leading `/`, no doubled or trailing `/` (the root stays `/`)."""
     path = re.sub(r"/{2,}", "/", "/" + path)
     return path.rstrip("/") or "/"
 
@@ -44,10 +45,12 @@ def normalized(path: str) -> str:
 class _App:
     root_path: str
     findings: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
-    mounted: bool = False  # a sub-application: its paths are below the mount point
+    is_mounted: bool = False  # a sub-application: its paths are below the mount point
 
 
 class UnversionedRoute(Rule):
+    """Reports a route path or router prefix outside the versioned API prefix."""
+
     code = "FST212"
     name = "unversioned-route"
     category = "api"
@@ -275,7 +278,7 @@ app.include_router(router, prefix="/api/v1")
     def _mark_mounted(self, value: cst.BaseExpression) -> None:
         mounted = self._owner(value)
         if mounted is not None:
-            mounted.mounted = True
+            mounted.is_mounted = True
 
     def _route(self, app: _App, arg: cst.Arg) -> None:
         path = string_value(arg.value)
@@ -361,6 +364,6 @@ app.include_router(router, prefix="/api/v1")
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for app in self._apps.values():
-            if not app.mounted:
+            if not app.is_mounted:
                 for node, message in app.findings:
                     self.report(node, message)

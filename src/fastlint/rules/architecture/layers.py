@@ -54,6 +54,8 @@ class _LayeredRule(Rule):
 
 
 class LayerViolation(_LayeredRule):
+    """Reports an import that goes against the layer order of `[tool.fastlint.layers]`."""
+
     code = "FST701"
     name = "layer-violation"
     category = "architecture"
@@ -240,6 +242,8 @@ this rule checks each import where it is written, so the finding points at the l
 
 
 class HttpInDomainLayer(_LayeredRule):
+    """Reports FastAPI/HTTP imports in a service, repository or domain module."""
+
     code = "FST702"
     name = "http-in-domain-layer"
     category = "architecture"

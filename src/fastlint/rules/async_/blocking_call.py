@@ -11,6 +11,8 @@ from fastlint.rules.async_.options import BLOCKING_OPTIONS, blocking_policy
 
 
 class BlockingCallInAsync(Rule):
+    """Reports a call that blocks the event loop, made directly inside `async def`."""
+
     code = "FST101"
     name = "blocking-call-in-async"
     summary = "A blocking call (sleep, sync HTTP, files, subprocess, sync DB) inside `async def`"

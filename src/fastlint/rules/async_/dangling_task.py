@@ -9,6 +9,8 @@ from fastlint.knowledge.event_loop import EVENT_LOOP, TASK_FUNCTIONS
 
 
 class DanglingTask(Rule):
+    """Reports a task created with `create_task`/`ensure_future` whose reference is dropped."""
+
     code = "FST105"
     name = "dangling-task"
     category = "async"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from fastlint.engine.rule import Option
 from fastlint.semantic.blocking import BlockingPolicy, policy
@@ -25,9 +24,14 @@ BLOCKING_OPTIONS = (
 )
 
 
-def blocking_policy(options: Mapping[str, Any]) -> BlockingPolicy:
+def blocking_policy(options: Mapping[str, object]) -> BlockingPolicy:
     """The run's blocking table: the built-in one with the two options applied."""
     return policy(
-        tuple(options.get("extend-blocking-calls", ())),
-        tuple(options.get("allowed-blocking-calls", ())),
+        _names(options.get("extend-blocking-calls", ())),
+        _names(options.get("allowed-blocking-calls", ())),
     )
+
+
+def _names(value: object) -> tuple[str, ...]:
+    # the settings validated both options as lists of strings
+    return tuple(value) if isinstance(value, (list, tuple)) else ()

@@ -81,6 +81,8 @@ def _target_names(target: cst.BaseAssignTargetExpression) -> set[str]:
 
 
 class SequentialAwaitsInLoop(Rule):
+    """Reports independent `await`s run one by one in a `for` loop."""
+
     code = "FST104"
     name = "sequential-awaits-in-loop"
     category = "async"
@@ -263,21 +265,8 @@ Bound the concurrency (an `asyncio.Semaphore`) when the list can be long.
         awaits = [child for child in _body_nodes(body[0]) if isinstance(child, cst.Await)]
         if len(awaits) != 1 or id(awaits[0]) in self._reported:
             return
-        assigned: set[str] = set()
-        for small in body[0].body:
-            if isinstance(small, cst.AugAssign):
-                return  # accumulated: in order, maybe on purpose
-            if isinstance(small, cst.Assign):
-                targets = [target.target for target in small.targets]
-            elif isinstance(small, cst.AnnAssign):
-                targets = [small.target]
-            else:
-                continue
-            for target in targets:
-                if not isinstance(target, cst.Subscript):
-                    return  # a name or attribute rebound: the last result wins
-                assigned |= _names_in(target.value)  # ``pages[url] = ...`` fills ``pages``
-        if self._independent(awaits[0], loop_names, assigned):
+        assigned = _filled_containers(body[0])
+        if assigned is not None and self._independent(awaits[0], loop_names, assigned):
             self._reported.add(id(awaits[0]))
             self.report(awaits[0])
 
@@ -317,3 +306,24 @@ Bound the concurrency (an `asyncio.Semaphore`) when the list can be long.
         if (qualified or "").startswith((*_ASYNC_LIBRARIES, "builtins.")):
             return None
         return callee
+
+
+def _filled_containers(line: cst.SimpleStatementLine) -> set[str] | None:
+    """The names of the containers the loop body's assignments fill (``pages[url] = ...`` fills
+    ``pages``); None when it rebinds a name or attribute (the last result wins) or accumulates
+    with ``+=`` (in order, maybe on purpose)."""
+    assigned: set[str] = set()
+    for small in line.body:
+        if isinstance(small, cst.AugAssign):
+            return None
+        if isinstance(small, cst.Assign):
+            targets = [target.target for target in small.targets]
+        elif isinstance(small, cst.AnnAssign):
+            targets = [small.target]
+        else:
+            continue
+        for target in targets:
+            if not isinstance(target, cst.Subscript):
+                return None
+            assigned |= _names_in(target.value)
+    return assigned

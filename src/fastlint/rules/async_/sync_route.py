@@ -10,6 +10,8 @@ _APP = "from fastapi import FastAPI, APIRouter\napp = FastAPI()\nrouter = APIRou
 
 
 class SyncRouteHandler(Rule):
+    """Reports a route handler written with `def`, which FastAPI runs in a thread pool."""
+
     code = "FST103"
     name = "sync-route-handler"
     category = "async"

@@ -45,6 +45,8 @@ def hops(chain: list[Link]) -> tuple[Related, ...]:
 
 
 class TransitiveBlockingCall(Rule):
+    """Reports `async def` calling a project function that blocks through a chain of sync calls."""
+
     code = "FST102"
     name = "transitive-blocking-call"
     category = "async"

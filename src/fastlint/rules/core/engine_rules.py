@@ -6,6 +6,8 @@ from fastlint.engine.rule import Invalid, Rule, Valid
 
 
 class SyntaxErrorRule(Rule):
+    """Reports a file that does not parse (the engine emits it; no visitor runs)."""
+
     code = "FST000"
     name = "syntax-error"
     category = "engine"
@@ -41,6 +43,8 @@ libcst cannot parse, exclude it with `extend-exclude`.
 
 
 class InternalErrorRule(Rule):
+    """Reports a rule that crashed on a file (the engine emits it; no visitor runs)."""
+
     code = "FST001"
     name = "internal-error"
     category = "engine"

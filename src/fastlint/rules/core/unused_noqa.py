@@ -6,6 +6,8 @@ from fastlint.engine.rule import FIX_SAFE, Invalid, Rule, Valid
 
 
 class UnusedNoqa(Rule):
+    """Reports a `# noqa: FSTnnn` comment that suppresses no diagnostic."""
+
     code = "FST002"
     name = "unused-noqa"
     category = "engine"

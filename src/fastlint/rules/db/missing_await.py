@@ -12,6 +12,8 @@ _IMPORTS = "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\
 
 
 class MissingAwaitOnAsyncSession(Rule):
+    """Reports a coroutine method of an async SQLAlchemy session/engine called without `await`."""
+
     code = "FST302"
     name = "missing-await-on-async-session"
     summary = "A coroutine method of an `AsyncSession`/`AsyncConnection`/`AsyncEngine` not awaited"

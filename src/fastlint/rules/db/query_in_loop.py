@@ -18,6 +18,8 @@ _SCHEMA = frozenset({"model", "models", "model_class", "mapper", "cls"})
 
 
 class QueryInLoop(Rule):
+    """Reports a database query made in a loop body (N+1 queries)."""
+
     code = "FST306"
     name = "query-in-loop"
     category = "database"

@@ -17,6 +17,8 @@ _HEAD = (
 
 
 class QueryInRouteHandler(Rule):
+    """Reports a route handler that drives the session itself instead of a repository or service."""
+
     code = "FST304"
     name = "query-in-route-handler"
     category = "database"

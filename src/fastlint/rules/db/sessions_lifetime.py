@@ -37,13 +37,13 @@ class _Opened:
 
     call: cst.Call
     shown: str  # the creation as written: ``SessionLocal()``
-    client: bool  # an HTTP client, not a database object
+    is_client: bool  # an HTTP client, not a database object
     kind: str | None  # the semantic model's kind (None for HTTP clients)
     is_async: bool = False  # closed with ``await``, used with ``async with``
-    closed: bool = False  # ``name.close()`` somewhere in the function
-    closed_in_finally: bool = False
-    yielded: bool = False
-    managed: bool = False  # ``with name:``, returned, stored, handed to a closer
+    is_closed: bool = False  # ``name.close()`` somewhere in the function
+    is_closed_in_finally: bool = False
+    is_yielded: bool = False
+    is_managed: bool = False  # ``with name:``, returned, stored, handed to a closer
 
 
 @dataclass
@@ -54,6 +54,8 @@ class _Frame:
 
 
 class UnmanagedSession(Rule):
+    """Reports a session, connection or client whose closing is not guaranteed."""
+
     code = "FST305"
     name = "unmanaged-session"
     category = "database"
@@ -206,7 +208,7 @@ def get_db() -> Iterator[Session]:
 
     def leave_Module(self, node: cst.Module) -> None:
         for name, opened in self._frames[0].opened.items():
-            if not (opened.client or opened.closed or opened.managed):
+            if not (opened.is_client or opened.is_closed or opened.is_managed):
                 self.report(
                     opened.call,
                     f"`{name} = {opened.shown}` at module level is one session for every caller, "
@@ -254,20 +256,20 @@ def get_db() -> Iterator[Session]:
         call = _call(item)
         if call is not None and self.ctx.fastapi.routes:  # only route handlers matter here
             made = self._creation(call)
-            if made is not None and not made.client:
+            if made is not None and not made.is_client:
                 self._in_route(call, made)
 
     def _opened(self, name: str, call: cst.Call) -> None:
         made = self._creation(call)
         if made is None:
             return
-        if not made.client and self._in_route(call, made):
+        if not made.is_client and self._in_route(call, made):
             return
         if self.ctx.scopes and self.ctx.function is None:
             return  # a class attribute: the class owns it
         if name in self._frames[-1].outer:
             return  # ``global _client``: made once, kept for the process
-        if len(self._frames) == 1 and (made.client or made.kind not in SESSIONS):
+        if len(self._frames) == 1 and (made.is_client or made.kind not in SESSIONS):
             return  # one client or connection for the process: closed in the lifespan, or at exit
         self._frames[-1].opened[name] = made
 
@@ -279,7 +281,7 @@ def get_db() -> Iterator[Session]:
             return None
         qualified = self.ctx.resolve(func)
         if qualified in HTTP_CLIENTS:
-            return self._made(call, None, client=True)
+            return self._made(call, None, is_client=True)
         made_by = constructor_kind(qualified)
         lower = name.lower()
         if made_by is None and name not in _OPENERS and not any(w in lower for w in _MAKERS):
@@ -297,10 +299,10 @@ def get_db() -> Iterator[Session]:
             return None
         return self._made(call, kind) if self.ctx.kind_of(func) in _FACTORIES else None
 
-    def _made(self, call: cst.Call, kind: str | None, client: bool = False) -> _Opened:
+    def _made(self, call: cst.Call, kind: str | None, is_client: bool = False) -> _Opened:
         shown = self.ctx.module.code_for_node(call.func) + "()"
         is_async = shown.startswith("httpx.Async") or kind in _ASYNC or kind == "asyncpg connection"
-        return _Opened(call, shown, client, kind, is_async)
+        return _Opened(call, shown, is_client, kind, is_async)
 
     def _in_route(self, call: cst.Call, made: _Opened) -> bool:
         function = self.ctx.function
@@ -347,27 +349,27 @@ def get_db() -> Iterator[Session]:
             if opened is None:
                 continue
             if depth != len(self._frames) - 1:
-                opened.managed = True  # closed (or kept) by a nested function: a callback
+                opened.is_managed = True  # closed (or kept) by a nested function: a callback
             elif what == "closed":
-                opened.closed = True
-                opened.closed_in_finally |= self._frames[-1].finally_depth > 0
+                opened.is_closed = True
+                opened.is_closed_in_finally |= self._frames[-1].finally_depth > 0
             else:
-                setattr(opened, what, True)
+                setattr(opened, "is_" + what, True)  # is_managed, is_yielded
             return
 
     def _judge(self, function: cst.FunctionDef, name: str, opened: _Opened) -> None:
-        if opened.managed or opened.closed_in_finally:
+        if opened.is_managed or opened.is_closed_in_finally:
             return
         instead = _instead(name, opened)
-        if opened.yielded:
-            close = f"{name}.aclose()" if opened.client else f"{name}.close()"
+        if opened.is_yielded:
+            close = f"{name}.aclose()" if opened.is_client else f"{name}.close()"
             close = "await " + close if opened.is_async else close
             message = (
                 f"`{function.name.value}` yields `{name}` but never closes it in a `finally`: an "
                 f"error in the request leaks it; write `try: yield {name}` / `finally: {close}`, "
                 f"or yield it inside `{instead[5:-1]}`"
             )
-        elif opened.closed:
+        elif opened.is_closed:
             message = (
                 f"`{name}` is closed, but not in a `finally`: an exception before the close "
                 f"leaks it; {instead}"
@@ -389,7 +391,7 @@ def _instead(name: str, opened: _Opened) -> str:
         instead = f"use `async with {shown} as {name}:`"
     else:
         instead = f"use `with {shown} as {name}:`"
-    if opened.client:
+    if opened.is_client:
         instead += ", or one client for the app, opened and closed in the lifespan"
     return instead
 

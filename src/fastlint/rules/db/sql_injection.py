@@ -25,6 +25,8 @@ _MIGRATION = "from alembic import"
 
 
 class SqlStringFormatting(Rule):
+    """Reports SQL text built by string formatting and passed to an executor."""
+
     code = "FST303"
     name = "sql-string-formatting"
     category = "database"

@@ -33,6 +33,8 @@ _SQL = re.compile(
 
 @dataclass(frozen=True)
 class Verdict:
+    """How safe a string expression is as SQL text: a level (CONST < SAFE < UNKNOWN < UNSAFE)."""
+
     level: int
     how: str = ""  # for UNSAFE: the construct that formats a value in ("an f-string")
 
@@ -255,6 +257,7 @@ def constant_literal(node: cst.BaseExpression) -> bool:
 
 
 def target_names(target: cst.BaseExpression) -> list[str]:
+    """The names an assignment or `for` target binds (`a`, `a, (b, c)`); [] for others."""
     if isinstance(target, cst.Name):
         return [target.value]
     if isinstance(target, (cst.Tuple, cst.List)):

@@ -29,6 +29,8 @@ _ORM = "from sqlalchemy.orm import Session, sessionmaker\nfrom sqlalchemy import
 
 
 class SyncOrmInAsync(Rule):
+    """Reports sync SQLAlchemy use inside `async def`, which blocks the event loop."""
+
     code = "FST301"
     name = "sync-orm-in-async"
     category = "database"

@@ -27,6 +27,8 @@ def _own_fields(node: cst.ClassDef) -> Iterator[cst.AnnAssign]:
 
 
 class FieldWithoutDescription(Rule):
+    """Reports a model field without `Field(description=...)` for the OpenAPI schema."""
+
     code = "FST603"
     name = "field-without-description"
     category = "pydantic"

@@ -56,6 +56,8 @@ def _may_be_environ(node: cst.BaseExpression) -> bool:
 
 
 class EnvironOutsideSettings(Rule):
+    """Reports environment reads outside the settings module."""
+
     code = "FST602"
     name = "environ-outside-settings"
     category = "pydantic"

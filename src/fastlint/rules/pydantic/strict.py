@@ -11,6 +11,8 @@ _APP = "from fastapi import FastAPI\nfrom pydantic import BaseModel, ConfigDict\
 
 
 class NonStrictModel(Rule):
+    """Reports a request body model that lets pydantic coerce types (no strict mode)."""
+
     code = "FST604"
     name = "non-strict-model"
     category = "pydantic"

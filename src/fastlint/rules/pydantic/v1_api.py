@@ -53,6 +53,8 @@ def _module_name(node: cst.BaseExpression | None) -> str:
 
 
 class PydanticV1Api(Rule):
+    """Reports pydantic v1 idioms that have a v2 replacement."""
+
     code = "FST601"
     name = "pydantic-v1-api"
     category = "pydantic"

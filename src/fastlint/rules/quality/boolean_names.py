@@ -37,6 +37,8 @@ DEFAULT_PREFIXES = [
 
 
 class BooleanNamePrefix(Rule):
+    """Reports a `bool` variable or field whose name does not read as a yes/no question."""
+
     code = "FST514"
     name = "boolean-name-prefix"
     category = "quality"
@@ -60,7 +62,9 @@ Reports, at the name, a variable or class field that holds a `bool` and whose na
 start with one of `boolean-prefixes` followed by `_` (`is_active`, `has_error`, `can_edit`,
 `should_retry`...). A `bool` is recognised from an annotation (`active: bool = True`, a model
 or dataclass field `verified: bool`, `Optional[bool]`/`bool | None` too) or from an assignment
-of `True`/`False` (`done = False`). Each name is reported once per scope, at its first binding.
+of `True`/`False` (`done = False`), except an unannotated assignment in the body of a class
+with bases (`default_enabled = False`, `orm_mode = True`): it sets an attribute that a base
+class or a framework names, not a name chosen here. Each name is reported once per scope, at its first binding.
 Leading underscores and case are ignored (`_IS_READY` is fine); dunder names are not checked.
 Besides auxiliary verbs, the default prefixes accept the flag verbs `allow_`, `use_`,
 `enable_`, `include_`, `show_`, `supports_`. Function parameters are not
@@ -113,6 +117,7 @@ def find_admin(users: list[User]) -> bool:
         Valid("active = False\n", {"boolean-prefixes": ["active"]}),
         Valid("self.active = True\n"),
         Valid("__dirty__ = False\ninclude_future: bool = False\n"),
+        Valid("class MyRule(Rule):\n    default_enabled = False\n"),
     )
     invalid = (
         Invalid("done = False\n", 1, 1, message_contains="Name the boolean `done`"),
@@ -129,6 +134,7 @@ def find_admin(users: list[User]) -> bool:
             5,
             message_contains="`is_`",
         ),
+        Invalid("class A:\n    active = True\n", 2, 5, message_contains="`active`"),
     )
 
     def __init__(self, ctx: object) -> None:
@@ -138,10 +144,14 @@ def find_admin(users: list[User]) -> bool:
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
-        if isinstance(value, cst.Name) and value.value in ("True", "False"):
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self._check(target.target)
+        if not (isinstance(value, cst.Name) and value.value in ("True", "False")):
+            return
+        scope = self.ctx.scopes[-1] if self.ctx.scopes else None
+        if isinstance(scope, cst.ClassDef) and scope.bases:
+            return  # overrides what a base class names (`default_enabled = False` on a Rule)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._check(target.target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name) and self._is_bool(node.annotation.annotation):
@@ -183,6 +193,7 @@ def find_admin(users: list[User]) -> bool:
         )
 
     def prefixes(self) -> tuple[str, ...]:
+        """The accepted prefixes, lower-cased, read from the option once per file."""
         if self._prefixes is None:
             self._prefixes = tuple(p.lower() for p in self.option("boolean-prefixes"))
         return self._prefixes

@@ -11,6 +11,8 @@ _OVERLOADS = frozenset({"typing.overload", "typing_extensions.overload"})
 
 
 class MissingDocstring(Rule):
+    """Reports a public module-level function or class without a docstring."""
+
     code = "FST511"
     name = "missing-docstring"
     category = "quality"

@@ -30,6 +30,8 @@ def _leaves(body: cst.BaseSuite) -> str | None:
 
 
 class ElseAfterReturn(Rule):
+    """Reports an `else`/`elif` that follows a branch ending in `return` or `raise`."""
+
     code = "FST513"
     name = "else-after-return"
     category = "quality"

@@ -12,6 +12,8 @@ def _body(lines: int) -> str:
 
 
 class FunctionTooLong(Rule):
+    """Reports a function whose body has more code lines than `max-function-lines`."""
+
     code = "FST502"
     name = "function-too-long"
     category = "quality"

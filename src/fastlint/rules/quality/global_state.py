@@ -47,6 +47,8 @@ MUTATORS = frozenset(
 
 
 class GlobalState(Rule):
+    """Reports a `global` statement or a module-level container mutated in a function."""
+
     code = "FST509"
     name = "global-state"
     category = "quality"

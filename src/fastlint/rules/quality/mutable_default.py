@@ -27,6 +27,8 @@ _APP = "from fastapi import FastAPI, Depends, Query\napp = FastAPI()\n"
 
 
 class MutableDefaultArgument(Rule):
+    """Reports a list, dict or set used as a parameter default (shared between calls)."""
+
     code = "FST501"
     name = "mutable-default-argument"
     summary = "A list, dict or set (literal or call) as a parameter default"
@@ -224,12 +226,12 @@ no fix (it has no body to put the guard in).
 
 def _allows_none(annotation: cst.BaseExpression) -> bool:
     """``Optional[...]``, ``X | None``, ``None``: the annotation already admits ``None``."""
-    found = False
+    has_none = False
 
     class _Finder(cst.CSTVisitor):
         def visit_Name(self, node: cst.Name) -> None:
-            nonlocal found
-            found = found or node.value in ("None", "Optional", "Any")
+            nonlocal has_none
+            has_none = has_none or node.value in ("None", "Optional", "Any")
 
     annotation.visit(_Finder())
-    return found
+    return has_none

@@ -103,6 +103,8 @@ def _alias_value(value: cst.BaseExpression | None) -> bool:
 
 
 class NamingConvention(Rule):
+    """Reports functions, variables, classes and constants not named per PEP 8."""
+
     code = "FST512"
     name = "naming-convention"
     category = "quality"

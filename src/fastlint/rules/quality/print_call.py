@@ -62,6 +62,8 @@ def _not_application_code(path: str) -> bool:
 
 
 class PrintCall(Rule):
+    """Reports `print()` in application code, where logging belongs."""
+
     code = "FST510"
     name = "print-call"
     category = "quality"
