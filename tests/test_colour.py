@@ -69,7 +69,7 @@ def test_colour_only_adds_styles(tmp_path: Path, name: str) -> None:
         Diagnostic(str(path), 5, 5, "FST101", "`time.sleep()` blocks", end_row=5, end_column=18)
     ]
     plain = FORMATS[name](diagnostics, OutputContext(sources=SourceLines()))
-    coloured = FORMATS[name](diagnostics, OutputContext(sources=SourceLines(), colour=True))
+    coloured = FORMATS[name](diagnostics, OutputContext(sources=SourceLines(), use_colour=True))
     assert ANSI.search(coloured) and not ANSI.search(plain)
     assert ANSI.sub("", coloured) == plain
 

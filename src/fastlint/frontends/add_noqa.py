@@ -34,6 +34,8 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", None)
 
 @dataclass
 class NoqaResult:
+    """What ``--add-noqa`` did: lines and files changed, and the places it could not comment."""
+
     added: int = 0  # lines changed
     files: int = 0  # files changed
     skipped: list[tuple[str, int, str]] = field(default_factory=list)  # path, row, reason

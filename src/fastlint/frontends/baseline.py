@@ -14,7 +14,6 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from fastlint.config.settings import ConfigError
 from fastlint.engine.diagnostic import Diagnostic
@@ -40,6 +39,8 @@ def _keys(diagnostics: Sequence[Diagnostic], sources: SourceLines, base: Path) -
 
 
 def write_baseline(path: Path, diagnostics: Sequence[Diagnostic], sources: SourceLines) -> None:
+    """Record the diagnostics at ``path`` (per file and code, the line hashes, sorted so the
+    file diffs well); a ``ConfigError`` if it cannot be written."""
     files: dict[str, dict[str, list[str]]] = {}
     for file, code, digest in sorted(_keys(diagnostics, sources, path.absolute().parent)):
         files.setdefault(file, {}).setdefault(code, []).append(digest)
@@ -54,7 +55,7 @@ def write_baseline(path: Path, diagnostics: Sequence[Diagnostic], sources: Sourc
 def load_baseline(path: Path) -> Counter[Key]:
     """The recorded diagnostics; a ``ConfigError`` if the file is missing or malformed."""
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        data: object = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"baseline not found: {path}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -322,7 +322,7 @@ def check(
     options = ReportOptions(
         output_format, output_file, statistics, quiet, exit_zero, add_noqa, baseline, write_baseline
     )
-    options = replace(options, colour=wanted(color, None if output_file else sys.stdout))
+    options = replace(options, use_colour=wanted(color, None if output_file else sys.stdout))
     fixes = FixOptions(fix, unsafe_fixes, diff, fix_only, show_fixes)
     try:
         stdin = _validate(options, fixes, paths, stdin_filename)
@@ -552,6 +552,7 @@ def lsp(tcp: str | None) -> None:
 
 
 def main() -> None:
+    """The ``fastlint`` console script: the CLI, tuned for a batch run; Ctrl-C exits 130."""
     tune_gc_for_batch()
     signal.signal(signal.SIGINT, _interrupted)
     cli(prog_name="fastlint")

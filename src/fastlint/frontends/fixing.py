@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,15 +18,17 @@ from fastlint.engine.diagnostic import Diagnostic
 from fastlint.run.runner import display_path
 
 if TYPE_CHECKING:  # libcst and the rules: imported only when fixes are applied
-    from fastlint.run.fixing import FileFix
+    from fastlint.run.fixing import FileFix, FixRun
 
 
 @dataclass(frozen=True)
 class FixOptions:
-    fix: bool = False
-    unsafe_fixes: bool = False
-    diff: bool = False
-    fix_only: bool = False
+    """The fix options of a ``check`` run, one field per CLI option of the same name."""
+
+    fix: bool = False  # noqa: FST514 the value of --fix, named as the option is
+    unsafe_fixes: bool = False  # noqa: FST514 the value of --unsafe-fixes, named as the option is
+    diff: bool = False  # noqa: FST514 the value of --diff, named as the option is
+    fix_only: bool = False  # noqa: FST514 the value of --fix-only, named as the option is
     show_fixes: bool = False
 
     @property
@@ -130,7 +132,7 @@ def apply(
     return _after(run, options, quiet)
 
 
-def _after(run: Any, options: FixOptions, quiet: bool) -> FixReport:
+def _after(run: FixRun, options: FixOptions, quiet: bool) -> FixReport:
     """What ``--diff``, ``--show-fixes`` and ``--fix-only`` print once the fixes are made."""
     changed = [item for item in run.files if item.changed]
     if options.diff:

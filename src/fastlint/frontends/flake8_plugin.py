@@ -12,11 +12,12 @@ above ``max-file-size`` is skipped with a warning on stderr.
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
 
 from fastlint import __version__
 from fastlint.config.settings import ConfigError, load_settings
@@ -24,6 +25,12 @@ from fastlint.rules import ALL_RULES, RULES_BY_CODE
 from fastlint.run.session import LintRun, too_big_note
 
 Flake8Error = tuple[int, int, str, type]
+
+
+class _OptionManager(Protocol):
+    """What the plugin uses of flake8's ``OptionManager``."""
+
+    def add_option(self, *args: str, **kwargs: object) -> None: ...
 
 
 def opt_in_codes(selectors: Sequence[str]) -> frozenset[str]:
@@ -59,12 +66,12 @@ class FastlintChecker:
     # One run per configuration, for the life of the flake8 process (its workers inherit it).
     _runs: ClassVar[dict[tuple[str | None, frozenset[str]], LintRun]] = {}
 
-    def __init__(self, tree: Any, lines: Sequence[str], filename: str) -> None:
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         self.lines = lines
         self.filename = filename
 
     @classmethod
-    def add_options(cls, manager: Any) -> None:
+    def add_options(cls, manager: _OptionManager) -> None:
         manager.add_option(
             "--fastlint-config",
             default=None,
@@ -74,7 +81,9 @@ class FastlintChecker:
         )
 
     @classmethod
-    def parse_options(cls, manager: Any, options: argparse.Namespace, args: Any) -> None:
+    def parse_options(
+        cls, manager: _OptionManager, options: argparse.Namespace, args: Sequence[str]
+    ) -> None:
         cls.config = getattr(options, "fastlint_config", None)
         selectors = [*(options.select or ()), *(getattr(options, "extend_select", None) or ())]
         cls.opt_in = opt_in_codes(selectors)

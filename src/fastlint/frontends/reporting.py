@@ -19,22 +19,24 @@ from fastlint.run.runner import display_path
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """How a ``check`` run reports, one field per CLI option of the same name."""
+
     output_format: str = "text"
     output_file: Path | None = None
-    statistics: bool = False
-    quiet: bool = False
-    exit_zero: bool = False
-    add_noqa: bool = False
+    statistics: bool = False  # noqa: FST514 the value of --statistics, named as the option is
+    quiet: bool = False  # noqa: FST514 the value of --quiet, named as the option is
+    exit_zero: bool = False  # noqa: FST514 the value of --exit-zero, named as the option is
+    add_noqa: bool = False  # noqa: FST514 the value of --add-noqa, named as the option is
     baseline: Path | None = None
     write_baseline: Path | None = None
     fixed: int = 0  # diagnostics fixed by ``--fix`` (the summary counts them)
-    unsafe_fixes: bool = False
-    colour: bool = False  # resolved from --color, NO_COLOR, FORCE_COLOR and the terminal
+    unsafe_fixes: bool = False  # noqa: FST514 the value of --unsafe-fixes, named as the option is
+    use_colour: bool = False  # resolved from --color, NO_COLOR, FORCE_COLOR and the terminal
 
 
 def _coloured(options: ReportOptions) -> bool:
     """Only the formats for people are coloured; machine formats and statistics never are."""
-    return options.colour and options.output_format in HUMAN_FORMATS and not options.statistics
+    return options.use_colour and options.output_format in HUMAN_FORMATS and not options.statistics
 
 
 def _note(message: str, options: ReportOptions) -> None:
@@ -105,10 +107,10 @@ def report(
     context = OutputContext(
         files=shown,
         sources=sources,
-        summary=not options.quiet,
+        show_summary=not options.quiet,
         fixed=options.fixed,
         unsafe_fixes=options.unsafe_fixes,
-        colour=_coloured(options),
+        use_colour=_coloured(options),
     )
     _emit(_render(diagnostics, context, options), options)
     return 1 if diagnostics and not options.exit_zero else 0

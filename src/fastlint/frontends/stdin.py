@@ -25,6 +25,8 @@ STDIN = Path("-")
 
 @dataclass(frozen=True)
 class StdinResult:
+    """What linting ``-`` found, and what the formats need to show it."""
+
     diagnostics: list[Diagnostic]
     files: list[Path]  # the one file linted, as shown ([] when excluded)
     sources: SourceLines  # the piped text, for formats that show or hash source lines
@@ -40,6 +42,8 @@ def read_stdin(limit: int) -> bytes:
 def lint_stdin(
     data: bytes, settings: Settings, filename: Path | None, *, force_exclude: bool = False
 ) -> StdinResult:
+    """Lint the piped source as ``filename`` (``--stdin-filename``; ``-`` without it): its
+    settings, exclusions (with ``force_exclude``) and project index apply as to that file."""
     path = filename if filename is not None else STDIN
     shown = display_path(filename) if filename is not None else "-"
     limit = settings.max_file_size

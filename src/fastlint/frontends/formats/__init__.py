@@ -28,6 +28,8 @@ from fastlint.frontends.formats.text import (
 
 
 class Formatter(Protocol):
+    """A format: the diagnostics (and what else the run knows) to the text written out."""
+
     def __call__(
         self, diagnostics: Sequence[Diagnostic], context: OutputContext | None = None
     ) -> str: ...

@@ -51,13 +51,14 @@ class OutputContext:
 
     files: Sequence[str] | None = None
     sources: SourceLines = field(default_factory=SourceLines)
-    summary: bool = True  # the closing "Found N errors." line of the text formats
+    show_summary: bool = True  # the closing "Found N errors." line of the text formats
     fixed: int = 0  # diagnostics fixed by ``--fix`` before these were found (for the summary)
-    unsafe_fixes: bool = False  # ``--unsafe-fixes``: unsafe fixes count as applicable
-    colour: bool = False  # ANSI styles (the formats for people only; see ``frontends.colour``)
+    unsafe_fixes: bool = False  # noqa: FST514 ``--unsafe-fixes``: unsafe fixes count as applicable
+    use_colour: bool = False  # ANSI styles (the formats for people only; see ``frontends.colour``)
 
 
 def rule_of(code: str) -> type[Rule] | None:
+    """The rule class that reports ``code``; None for a code fastlint does not know."""
     from fastlint.rules import RULES_BY_CODE  # libcst: only for the formats that need a rule
 
     return RULES_BY_CODE.get(code)
@@ -71,6 +72,7 @@ def category_of(code: str) -> str | None:
 
 
 def url_of(code: str) -> str | None:
+    """The documentation page of the rule that reports ``code``; None for an unknown code."""
     rule = rule_of(code)
     return rule.url() if rule is not None else None
 
@@ -96,4 +98,5 @@ def fingerprints(diagnostics: Sequence[Diagnostic], sources: SourceLines) -> lis
 
 
 def posix(path: str) -> str:
+    """``path`` with ``/`` separators, as SARIF URIs and report paths want it on Windows too."""
     return path.replace("\\", "/")

@@ -8,7 +8,6 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from typing import Any
 
 from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.edits import TextFix
@@ -21,7 +20,7 @@ from fastlint.frontends.formats.common import (
 )
 
 
-def fix_record(fix: TextFix) -> dict[str, Any]:
+def fix_record(fix: TextFix) -> dict[str, object]:
     """ruff's ``fix`` object: applicability, message, and edits with 1-based positions."""
     return {
         "applicability": fix.applicability,
@@ -37,7 +36,7 @@ def fix_record(fix: TextFix) -> dict[str, Any]:
     }
 
 
-def json_record(d: Diagnostic) -> dict[str, Any]:
+def json_record(d: Diagnostic) -> dict[str, object]:
     """One diagnostic with ruff's JSON field names, so tools that read ruff read this."""
     return {
         "code": d.code,
@@ -52,6 +51,7 @@ def json_record(d: Diagnostic) -> dict[str, Any]:
 
 
 def format_json(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
+    """A JSON array of ruff-shaped records (see ``json_record``), indented."""
     return json.dumps([json_record(d) for d in diagnostics], indent=2) + "\n"
 
 
@@ -98,10 +98,12 @@ _CODE_CLIMATE_CATEGORY = {"security": "Security"}
 
 
 def severity(code: str) -> str:
+    """The Code Climate severity of a code's findings."""
     return _SEVERITY.get(category_of(code) or "", "major")
 
 
 def code_climate_category(code: str) -> str:
+    """The Code Climate category of a code's findings."""
     return _CODE_CLIMATE_CATEGORY.get(category_of(code) or "", "Bug Risk")
 
 

@@ -6,7 +6,6 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastlint import __version__
@@ -17,6 +16,8 @@ from fastlint.frontends.formats.common import OutputContext, category_of, finger
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/fastlint/fastlint"
 SRCROOT = "%SRCROOT%"
+# A SARIF object as ``json.dumps`` writes it.
+Json = dict[str, object]
 
 
 # Rule categories whose findings are errors: the engine's (the file was not fully checked) and
@@ -25,15 +26,16 @@ _ERROR_CATEGORIES = frozenset({"engine", "security"})
 
 
 def level(code: str) -> str:
+    """The SARIF level of a code's findings: ``error`` or ``warning``."""
     return "error" if category_of(code) in _ERROR_CATEGORIES else "warning"
 
 
-def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+def _rule_descriptor(rule: type[Rule]) -> Json:
     security = rule.category == "security"
     # GitHub code scanning shows the tags; "security" (with a security-severity) files the
     # alert under security, anything else under maintainability.
     tags = ["fastapi", rule.category] if security else ["fastapi", rule.category, "maintainability"]
-    properties: dict[str, Any] = {"tags": tags, "precision": "high"}
+    properties: Json = {"tags": tags, "precision": "high"}
     if security:
         properties["security-severity"] = "7.0"
     return {
@@ -59,42 +61,41 @@ def _uri(path: str) -> tuple[str, str | None]:
     return quote(posix(path)), SRCROOT
 
 
-def _result(d: Diagnostic, index: int | None, fingerprint: tuple[str, int]) -> dict[str, Any]:
+def _result(d: Diagnostic, index: int | None, fingerprint: tuple[str, int]) -> Json:
     uri, base = _uri(d.path)
-    artifact: dict[str, Any] = {"uri": uri}
+    artifact: Json = {"uri": uri}
     if base is not None:
         artifact["uriBaseId"] = base
     end_row = max(d.end_row, d.row)
     end_column = d.end_column if end_row > d.row else max(d.end_column, d.column)
-    result: dict[str, Any] = {
+    location: Json = {
+        "physicalLocation": {
+            "artifactLocation": artifact,
+            "region": {
+                "startLine": d.row,
+                "startColumn": d.column,
+                "endLine": end_row,
+                "endColumn": end_column,
+            },
+        }
+    }
+    result: Json = {
         "ruleId": d.code,
         "level": level(d.code),
         "message": {"text": d.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": artifact,
-                    "region": {
-                        "startLine": d.row,
-                        "startColumn": d.column,
-                        "endLine": end_row,
-                        "endColumn": end_column,
-                    },
-                }
-            }
-        ],
+        "locations": [location],
         "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint[0]}:{fingerprint[1]}"},
     }
     if index is not None:
         result["ruleIndex"] = index
     if d.related:
-        _add_chain(result, d)
+        _add_chain(result, d, location)
     return result
 
 
-def _place(path: str, row: int, text: str) -> dict[str, Any]:
+def _place(path: str, row: int, text: str) -> Json:
     uri, base = _uri(_shown(path))
-    artifact: dict[str, Any] = {"uri": uri}
+    artifact: Json = {"uri": uri}
     if base is not None:
         artifact["uriBaseId"] = base
     return {
@@ -112,16 +113,16 @@ def _shown(path: str) -> str:
     return path
 
 
-def _add_chain(result: dict[str, Any], d: Diagnostic) -> None:
+def _add_chain(result: Json, d: Diagnostic, location: Json) -> None:
     """FST102's chain: each hop as a related location, and the whole chain, from the call in
     the ``async def`` to the blocking call, as one thread flow."""
     related = []
     for number, place in enumerate(d.related, start=1):
-        location = _place(place.path, place.row, place.message)
-        location["id"] = number
-        related.append(location)
+        hop = _place(place.path, place.row, place.message)
+        hop["id"] = number
+        related.append(hop)
     result["relatedLocations"] = related
-    start = dict(result["locations"][0])
+    start = dict(location)
     start["message"] = {"text": "the call in the `async def`"}
     steps = [start, *(_place(p.path, p.row, p.message) for p in d.related)]
     flow = {"locations": [{"location": step, "nestingLevel": 0} for step in steps]}

@@ -1,6 +1,6 @@
 """Formats for people: ``concise``, ``text`` (concise plus a summary line), ``full`` and the
-``--statistics`` table. With ``OutputContext.colour`` (a terminal, see ``frontends.colour``) paths,
-codes, the gutter, the carets and the summary are styled with ANSI codes."""
+``--statistics`` table. With ``OutputContext.use_colour`` (a terminal, see ``frontends.colour``)
+paths, codes, the gutter, the carets and the summary are styled with ANSI codes."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def _line(d: Diagnostic, colour: bool = False) -> str:
 
 
 def summary(count: int, fixed: int = 0, colour: bool = False) -> str:
+    """ruff's closing line: ``Found N errors.`` (with the fixed and remaining counts after
+    ``--fix``) or ``All checks passed!``."""
     if fixed:
         total = count + fixed
         text = f"Found {total} error{'s' if total != 1 else ''} ({fixed} fixed, {count} remaining)."
@@ -50,16 +52,17 @@ def fixable_hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
 
 
 def _colour(context: OutputContext | None) -> bool:
-    return context is not None and context.colour
+    return context is not None and context.use_colour
 
 
 def format_concise(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
+    """One ``path:row:column: CODE message`` line per diagnostic, and nothing else."""
     colour = _colour(context)
     return "".join(_line(d, colour) + "\n" for d in diagnostics)
 
 
 def _summary(diagnostics: Sequence[Diagnostic], context: OutputContext | None) -> str:
-    if context is not None and not context.summary:
+    if context is not None and not context.show_summary:
         return ""
     fixed = context.fixed if context is not None else 0
     hint = fixable_hint(diagnostics, context is not None and context.unsafe_fixes)
@@ -70,6 +73,7 @@ def _summary(diagnostics: Sequence[Diagnostic], context: OutputContext | None) -
 
 
 def format_text(diagnostics: Sequence[Diagnostic], context: OutputContext | None = None) -> str:
+    """The concise lines, then the summary line and the ``--fix`` hint (unless ``--quiet``)."""
     return format_concise(diagnostics, context) + _summary(diagnostics, context)
 
 
@@ -109,7 +113,7 @@ def _styled(text: str, colour: bool, *styles: str) -> str:
 
 def _full_block(d: Diagnostic, context: OutputContext) -> list[str]:
     source = context.sources.line(d.path, d.row)
-    colour = context.colour
+    colour = context.use_colour
     gutter = " " * len(str(d.row))
     bar = _styled("|", colour, BOLD, BLUE)
     block = [_line(d, colour)]
