@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from fastlint.config.settings import load_settings
 from fastlint.engine.edits import Edit, TextFix, apply_fixes
 from fastlint.engine.linter import Linter
+from fastlint.engine.rule import FIX_NONE
 from fastlint.frontends.cli import cli
 from fastlint.rules import ALL_RULES
 from fastlint.run.fixing import fix_text
@@ -33,8 +34,16 @@ SLEEPY_FIXED = (
 MUTABLE = "def f(a=[], b={}):\n    return a, b\n"
 
 
-def run(*args: str, input: str | bytes | None = None) -> Result:
-    return CliRunner().invoke(cli, ["check", "--no-cache", "--isolated", *args], input=input)
+# The rules the CLI cases are about (FST101/FST501 fixes, FST103/FST201 reports without one),
+# whatever rules are on by default; the fixture apps are fixed with the default rules.
+CASE_RULES = ("--select", "FST101,FST103,FST201,FST501")
+
+
+def run(
+    *args: str, input: str | bytes | None = None, rules: tuple[str, ...] = CASE_RULES
+) -> Result:
+    command = ["check", "--no-cache", "--isolated", *rules, *args]
+    return CliRunner().invoke(cli, command, input=input)
 
 
 @pytest.fixture
@@ -192,8 +201,8 @@ def _fix_twice(root: Path, *args: str) -> tuple[Result, Result]:
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        first = run("--fix", "--unsafe-fixes", *args)
-        second = run("--fix", "--unsafe-fixes", "--diff", *args)
+        first = run("--fix", "--unsafe-fixes", *args, rules=())
+        second = run("--fix", "--unsafe-fixes", "--diff", *args, rules=())
     finally:
         os.chdir(cwd)
     return first, second
@@ -206,19 +215,21 @@ def test_fixture_apps_are_fixed_completely(tmp_path: Path) -> None:
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        diff = run("--diff", "--unsafe-fixes")
+        diff = run("--diff", "--unsafe-fixes", rules=())
         assert {p: p.read_text() for p in tmp_path.rglob("*.py")} == before  # --diff writes nothing
-        fixed = run("--fix", "--unsafe-fixes", "--output-format", "json")
-        again = run("--diff", "--unsafe-fixes")
-        json_after = run("--output-format", "json")
+        fixed = run("--fix", "--unsafe-fixes", "--output-format", "json", rules=())
+        again = run("--diff", "--unsafe-fixes", rules=())
+        json_after = run("--output-format", "json", rules=())
     finally:
         os.chdir(cwd)
-    assert diff.exit_code == 1 and diff.stdout.count("+++ ") == 5
+    # 11 files: FST101/FST302/FST501 as before, and the default FST202 (redundant response_model),
+    # FST203 (Annotated), FST205 (status constants) and FST504 (`-> None`) fixes (reviewed)
+    assert diff.exit_code == 1 and diff.stdout.count("+++ ") == 11
     assert again.exit_code == 0 and again.stdout == ""
     assert '"fix": {' not in json_after.stdout  # every fixable diagnostic was fixed
     assert '"fix": {' not in fixed.stdout
     changed = [p for p, text in before.items() if p.read_text() != text]
-    assert len(changed) == 5
+    assert len(changed) == 11
     for path in changed:
         if "broken" not in path.name:
             cst.parse_module(path.read_text())
@@ -273,4 +284,8 @@ def test_fixing_the_fixture_modules(path: str) -> None:
 
 
 def test_every_rule_fix_attribute_is_checked() -> None:
-    assert {rule.code for rule in ALL_RULES if rule.fix != "none"} == {"FST101", "FST302", "FST501"}
+    """A rule claims a fix exactly when one of its Invalid examples shows the fixed code (which
+    tests/test_rule_examples.py checks)."""
+    claims = {rule.code for rule in ALL_RULES if rule.fix != FIX_NONE}
+    shown = {rule.code for rule in ALL_RULES if any(e.fixed is not None for e in rule.invalid)}
+    assert claims == shown, (sorted(claims - shown), sorted(shown - claims))
