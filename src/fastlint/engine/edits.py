@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from fastlint.engine.source import LineIndex
 
@@ -31,7 +30,8 @@ class Edit:
     end_column: int
     content: str
 
-    def to_json(self) -> list[Any]:
+    def to_json(self) -> list[int | str]:
+        """The edit as the cache stores it (``TextFix.from_json`` reads it back)."""
         return [self.row, self.column, self.end_row, self.end_column, self.content]
 
 
@@ -46,11 +46,12 @@ class TextFix:
     def applies(self, unsafe: bool) -> bool:
         return self.applicability == SAFE or unsafe
 
-    def to_json(self) -> list[Any]:
+    def to_json(self) -> list[object]:
+        """The fix as the cache stores it: applicability, message, edits."""
         return [self.applicability, self.message, [edit.to_json() for edit in self.edits]]
 
     @staticmethod
-    def from_json(data: Any) -> TextFix | None:
+    def from_json(data: object) -> TextFix | None:
         """The fix stored by ``to_json``; None when ``data`` is not one (a damaged cache)."""
         if not (isinstance(data, list) and len(data) == 3 and data[0] in APPLICABILITIES):
             return None

@@ -96,6 +96,8 @@ def added_route(call: cst.Call) -> tuple[cst.Arg | None, cst.Arg | None, dict[st
 
 
 def string_value(node: cst.CSTNode | None) -> str | None:
+    """The value of a string literal (implicit concatenation included); None for anything
+    else, bytes too."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None

@@ -115,14 +115,17 @@ class Fix:
 
 
 def replace(node: cst.CSTNode, new: cst.CSTNode | str) -> NodeEdit:
+    """An edit replacing ``node`` by ``new`` (a node, or the code to write as text)."""
     return NodeEdit(node, "replace", new)
 
 
 def insert_before(node: cst.CSTNode, code: str) -> NodeEdit:
+    """An edit writing ``code`` right where ``node``'s text begins."""
     return NodeEdit(node, "before", code)
 
 
 def insert_after(node: cst.CSTNode, code: str) -> NodeEdit:
+    """An edit writing ``code`` right where ``node``'s text ends."""
     return NodeEdit(node, "after", code)
 
 
@@ -263,11 +266,9 @@ def add_import(
     (none when it is imported already). The import goes once into the block of its section
     (future, standard library, the rest), sorted among its kind; ``from x import y`` is merged
     into an existing ``from x import ...``. None when the name is taken by something else."""
-    wanted = f"{module}.{name}" if name else module
-    for local, qualified in ctx.imports.module_imports.items():
-        if qualified == wanted and ctx.imports.resolve_name(local, ctx.scopes) == wanted:
-            if name or "." not in module:
-                return local, ()
+    imported = _imported_as(ctx, module, name)
+    if imported is not None:
+        return imported, ()
     local = name or module.split(".", 1)[0]
     if name is None and "." in module:
         return None  # ``import a.b`` binds ``a``; not needed by today's fixes
@@ -277,13 +278,32 @@ def add_import(
     section = _section(module)
     code = f"from {module} import {name}" if name else f"import {module}"
     if name is not None:
-        for block in blocks:
-            for line in block:
-                if line.is_from and line.module == module:
-                    merged = _merge_from(line.node, name)  # type: ignore[arg-type]
-                    if merged is not None:
-                        return local, (replace(line.node, merged),)
+        merged = _merged_import(blocks, module, name)
+        if merged is not None:
+            return local, (merged,)
     return local, (_place_import(blocks, docstring, ctx.module, section, code, module, name),)
+
+
+def _imported_as(ctx: Context, module: str, name: str | None) -> str | None:
+    """The local name under which ``module`` (or ``name`` from it) is imported already and
+    still means it where the rule stands; None when it is not."""
+    wanted = f"{module}.{name}" if name else module
+    for local, qualified in ctx.imports.module_imports.items():
+        if qualified == wanted and ctx.imports.resolve_name(local, ctx.scopes) == wanted:
+            if name or "." not in module:
+                return local
+    return None
+
+
+def _merged_import(blocks: list[list[_ImportLine]], module: str, name: str) -> NodeEdit | None:
+    """The edit adding ``name`` to an existing ``from module import ...``, or None."""
+    for block in blocks:
+        for line in block:
+            if line.is_from and line.module == module:
+                merged = _merge_from(line.node, name)  # type: ignore[arg-type]
+                if merged is not None:
+                    return replace(line.node, merged)
+    return None
 
 
 def _merge_from(node: cst.ImportFrom, name: str) -> cst.ImportFrom | None:

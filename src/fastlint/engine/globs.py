@@ -22,22 +22,37 @@ def glob_problem(pattern: str) -> str | None:
         index += 1
         if char != "[":
             continue
-        close = index
-        if close < end and pattern[close] == "!":
-            close += 1
-        if close < end and pattern[close] == "]":
-            close += 1
-        while close < end and pattern[close] != "]":
-            close += 1
+        close = _class_end(pattern, index)
         if close >= end:
             return f"the `[` at position {index} is never closed (`[[]` matches a literal `[`)"
-        body, at = pattern[index:close].removeprefix("!"), 0
-        while at < len(body):
-            if at + 2 < len(body) and body[at + 1] == "-":
-                if body[at] > body[at + 2]:
-                    return f"the range `{body[at : at + 3]}` is reversed and matches nothing"
-                at += 3
-            else:
-                at += 1
+        problem = _reversed_range(pattern[index:close].removeprefix("!"))
+        if problem is not None:
+            return problem
         index = close + 1
+    return None
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the character class opened just before ``start`` closes (the index of its ``]``);
+    ``len(pattern)`` when it never does."""
+    close, end = start, len(pattern)
+    if close < end and pattern[close] == "!":
+        close += 1
+    if close < end and pattern[close] == "]":
+        close += 1
+    while close < end and pattern[close] != "]":
+        close += 1
+    return close
+
+
+def _reversed_range(body: str) -> str | None:
+    """Why a character class's ``body`` (its ``!`` removed) holds a reversed range, or None."""
+    at = 0
+    while at < len(body):
+        if at + 2 < len(body) and body[at + 1] == "-":
+            if body[at] > body[at + 2]:
+                return f"the range `{body[at : at + 3]}` is reversed and matches nothing"
+            at += 3
+        else:
+            at += 1
     return None

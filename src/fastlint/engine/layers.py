@@ -27,14 +27,19 @@ _PART = re.compile(r"^(\*\*|[A-Za-z0-9_*?\[\]!-]+)$")
 
 @dataclass(frozen=True)
 class Layer:
+    """One layer of the table: its name and the module globs that belong to it."""
+
     name: str
     globs: tuple[tuple[str, ...], ...]  # each glob split at its dots
 
 
 @dataclass(frozen=True)
 class Layers:
+    """A parsed ``[tool.fastlint.layers]`` table: its layers, highest first, its ``strict`` flag
+    (a layer may import only itself and the layer right below) and its domain layers (FST702)."""
+
     layers: tuple[Layer, ...]
-    strict: bool
+    strict: bool  # noqa: FST514 the table's own `strict` key, read as such by the layer rules
     domain: frozenset[str]
 
     def index_of(self, module: str) -> int | None:

@@ -45,6 +45,7 @@ def suppressed_codes(line: str) -> frozenset[str] | None:
 
 
 def is_suppressed(line: str, code: str) -> bool:
+    """Whether ``line``'s ``# noqa`` (blanket, or naming ``code``) suppresses ``code``."""
     codes = suppressed_codes(line)
     if codes is None:
         return False

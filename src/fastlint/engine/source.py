@@ -62,6 +62,8 @@ def decode(data: bytes) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class DefSite:
+    """Where a ``def`` is in the text, found by the line scan without parsing."""
+
     name_line: int  # 1-based
     name_column: int  # 0-based, in characters
     indent: int
