@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
 
 from fastlint.engine.diagnostic import Diagnostic, Related
+from fastlint.engine.edits import Edit
 from fastlint.rules import RULES_BY_CODE
 
 SOURCE = "fastlint"
@@ -33,6 +33,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def body(line: str) -> str:
+    """``line`` without its line ending."""
     return _ENDING.sub("", line)
 
 
@@ -74,6 +75,7 @@ class Lines:
 
 
 def severity(code: str) -> lsp.DiagnosticSeverity:
+    """Error for the engine's and security findings, Warning for the others (as in SARIF)."""
     rule = RULES_BY_CODE.get(code)
     category = rule.category if rule is not None else "engine" if code in _ENGINE_CODES else ""
     if category in _ERROR_CATEGORIES:
@@ -95,7 +97,7 @@ def diagnostic(
         location = place(hop)
         if location is not None:
             related.append(lsp.DiagnosticRelatedInformation(location=location, message=hop.message))
-    data: dict[str, Any] = {"fixable": d.fix is not None}
+    data: dict[str, object] = {"fixable": d.fix is not None}
     if rule is not None:
         data["name"] = rule.name
     return lsp.Diagnostic(
@@ -110,7 +112,7 @@ def diagnostic(
     )
 
 
-def text_edits(edits: Sequence[Any], lines: Lines) -> list[lsp.TextEdit]:
+def text_edits(edits: Sequence[Edit], lines: Lines) -> list[lsp.TextEdit]:
     """A placed fix's edits (``Edit``: 1-based rows, character columns, end excluded)."""
     found = []
     for edit in edits:

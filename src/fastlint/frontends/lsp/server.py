@@ -25,11 +25,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import PositionCodec, TextDocument
 
 from fastlint import __version__
 from fastlint.engine.diagnostic import Diagnostic, Related
@@ -43,6 +44,7 @@ DEBOUNCE = 0.3  # seconds without a change before the unsaved text is linted
 FIX_ALL = "source.fixAll.fastlint"
 CONFIG_FILES = frozenset({"pyproject.toml"})
 _log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -57,22 +59,27 @@ class Published:
 
 
 class FastlintServer(LanguageServer):
+    """The pygls server and what it keeps between requests: pending lints, what was published
+    for each document and the configuration errors already shown."""
+
     def __init__(self) -> None:
         super().__init__("fastlint", __version__)
         self.state = State(None)
         self.linting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fastlint-lint")
-        self.pending: dict[str, asyncio.Task[Any]] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, Published] = {}
         self.errors_shown: set[str] = set()
 
     # -- running on the lint thread --------------------------------------------------------
 
-    async def on_lint_thread(self, function: Callable[..., Any], *args: Any) -> Any:
+    async def on_lint_thread(self, function: Callable[..., _T], *args: object) -> _T:
+        """``function(*args)`` on the lint thread, awaited without blocking the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.linting, function, *args)
 
     # -- documents ----------------------------------------------------------------------------
 
-    def open_documents(self) -> dict[str, Any]:
+    def open_documents(self) -> dict[str, TextDocument]:
+        """The open documents by URI (a copy: handlers may open or close others meanwhile)."""
         return dict(self.workspace.text_documents)
 
     def schedule(self, uri: str, delay: float = 0.0) -> None:
@@ -113,7 +120,7 @@ class FastlintServer(LanguageServer):
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=shown, version=version)
         )
-        if outcome.others_affected:
+        if outcome.should_relint_others:
             self.schedule_others(uri)
         return published
 
@@ -265,7 +272,7 @@ def _path(uri: str) -> Path | None:
     return Path(found) if found else None
 
 
-def _lines_of(path: str, texts: dict[str, str], codec: Any) -> Lines | None:
+def _lines_of(path: str, texts: dict[str, str], codec: PositionCodec) -> Lines | None:
     text = texts.get(path)
     if text is None:
         try:
@@ -284,6 +291,7 @@ def _is_config(uri: str) -> bool:
 
 
 def make_server() -> FastlintServer:
+    """A server with every handler below registered (and the code action kinds it offers)."""
     server = FastlintServer()
     server.feature(lsp.INITIALIZE)(initialize)
     server.feature(lsp.INITIALIZED)(initialized)
@@ -300,6 +308,7 @@ def make_server() -> FastlintServer:
 
 
 def initialize(ls: FastlintServer, params: lsp.InitializeParams) -> None:
+    """A fresh state rooted at the workspace (settings are found from each document up)."""
     root = ls.workspace.root_path
     ls.state = State(Path(root) if root else None)
 
@@ -327,14 +336,18 @@ async def initialized(ls: FastlintServer, params: lsp.InitializedParams) -> None
 
 
 def did_open(ls: FastlintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    """Lint the opened document now."""
     ls.schedule(params.text_document.uri)
 
 
 def did_change(ls: FastlintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    """Lint the unsaved text once typing pauses for ``DEBOUNCE`` seconds."""
     ls.schedule(params.text_document.uri, DEBOUNCE)
 
 
 async def did_save(ls: FastlintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    """Refresh the project index from disk, lint the document, and the others if what they
+    read changed; a saved ``pyproject.toml`` reloads the settings instead."""
     uri = params.text_document.uri
     if _is_config(uri):
         await config_changed(ls)
@@ -346,6 +359,8 @@ async def did_save(ls: FastlintServer, params: lsp.DidSaveTextDocumentParams) ->
 
 
 async def did_close(ls: FastlintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    """Clear the document's diagnostics; relint the others if its unsaved text had changed
+    what they read (the index goes back to the file on disk)."""
     uri = params.text_document.uri
     ls.clear(uri)
     path = _path(uri)
@@ -356,6 +371,8 @@ async def did_close(ls: FastlintServer, params: lsp.DidCloseTextDocumentParams) 
 async def did_change_watched_files(
     ls: FastlintServer, params: lsp.DidChangeWatchedFilesParams
 ) -> None:
+    """Files changed on disk: reload the settings, or refresh the index and relint the open
+    documents if what they read changed."""
     if any(_is_config(change.uri) for change in params.changes):
         await config_changed(ls)
         return
@@ -372,10 +389,12 @@ async def config_changed(ls: FastlintServer) -> None:
 
 
 async def code_action(ls: FastlintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    """The quick fixes, ``noqa`` suppressions and fix-all for the requested range."""
     return await ls.code_actions(params)
 
 
 def shutdown(ls: FastlintServer, params: None) -> None:
+    """Cancel the pending lints and stop the lint thread without waiting for it."""
     for task in ls.pending.values():
         task.cancel()
     ls.linting.shutdown(wait=False, cancel_futures=True)

@@ -37,10 +37,13 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str = ""
     note: str = ""
-    others_affected: bool = False
+    should_relint_others: bool = False
 
 
 class State:
+    """The server's lint state, used on the lint thread only: the workspace's project index,
+    the settings of each directory and one ``LintRun`` per distinct settings."""
+
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.index = ProjectIndex()
@@ -107,17 +110,19 @@ class State:
             return Outcome(error=str(error))
         affected = self.provide(path, text)
         if settings.is_excluded(path):
-            return Outcome(note=f"{path}: excluded by the configuration", others_affected=affected)
+            return Outcome(
+                note=f"{path}: excluded by the configuration", should_relint_others=affected
+            )
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > settings.max_file_size:
             note = f"{path}: skipped: {size} bytes is above max-file-size"
-            return Outcome(note=note, others_affected=affected)
+            return Outcome(note=note, should_relint_others=affected)
         shown = str(path)
         try:
             found = self._run(settings).linter.linter_for(path).lint_text(text, shown)
         except Exception as error:  # the engine failed on this text: report it, keep serving
             found = [engine_error(shown, f"{type(error).__name__}: {error}")]
-        return Outcome(sorted(found), others_affected=affected)
+        return Outcome(sorted(found), should_relint_others=affected)
 
     def fix_all(self, path: Path, text: str, apply: Callable[..., tuple[str, list[int]]]) -> str:
         """``text`` with every safe fix applied, in rounds (as ``--fix`` does: the fixes left
