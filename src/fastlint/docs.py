@@ -18,14 +18,17 @@ TABLE_END = "<!-- rules:end -->"
 
 
 def default_label(rule: type[Rule]) -> str:
+    """``on`` or ``opt-in``, as the rule pages and the README table say it."""
     return "on" if rule.default_enabled else "opt-in"
 
 
 def fix_label(rule: type[Rule]) -> str:
+    """What ``--fix`` can do for the rule: ``safe``, ``unsafe`` or ``none``."""
     return "none" if rule.fix == FIX_NONE else rule.fix
 
 
 def rule_page(rule: type[Rule]) -> str:
+    """The markdown of ``docs/rules/<code>.md``: the rule's summary, labels, docs and options."""
     parts = [
         f"# {rule.code}: {rule.name}",
         "",
@@ -57,6 +60,7 @@ def rule_page(rule: type[Rule]) -> str:
 
 
 def rule_table() -> str:
+    """The README's markdown table of every rule, linking to the rule pages."""
     rows = ["| Code | Name | Default | Fix | What it finds |", "|---|---|---|---|---|"]
     for rule in ALL_RULES:
         rows.append(
@@ -67,12 +71,14 @@ def rule_table() -> str:
 
 
 def readme_with_table(readme: str) -> str:
+    """``readme`` with the text between the table markers replaced by the current table."""
     head, _, rest = readme.partition(TABLE_START)
     _, _, tail = rest.partition(TABLE_END)
     return f"{head}{TABLE_START}\n{rule_table()}\n{TABLE_END}{tail}"
 
 
 def expected_files(root: Path) -> dict[Path, str]:
+    """Every generated file under ``root`` and the text it must hold (the docs test compares)."""
     files = {root / "docs" / "rules" / f"{rule.code}.md": rule_page(rule) for rule in ALL_RULES}
     readme = root / "README.md"
     files[readme] = readme_with_table(readme.read_text(encoding="utf-8"))
@@ -80,6 +86,7 @@ def expected_files(root: Path) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the rule pages and the README table under the root given (default ``.``)."""
     root = Path(argv[0] if argv else ".")
     for path, text in expected_files(root).items():
         path.parent.mkdir(parents=True, exist_ok=True)

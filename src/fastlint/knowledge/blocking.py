@@ -141,13 +141,13 @@ class ClientKind:
     exempt: frozenset[str] = frozenset()
     derived: dict[str, str] = field(default_factory=dict)  # method -> label of what it returns
     attributes: dict[str, str] = field(default_factory=dict)  # attribute -> label of its value
-    divides: bool = False  # ``obj / "name"`` is another object of this kind
+    can_divide: bool = False  # ``obj / "name"`` is another object of this kind
     # Methods named in CapWords make objects without I/O (boto3's sub-resources:
     # ``s3.Bucket("b")``, ``s3.Object("b", "k")``); the common ones are in ``derived``.
-    subresources: bool = False
+    has_subresources: bool = False
 
     def blocks(self, method: str) -> bool:
-        if self.subresources and method[:1].isupper():
+        if self.has_subresources and method[:1].isupper():
             return False
         if self.methods is None:
             return method not in self.exempt and not method.startswith("_")
@@ -379,7 +379,7 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         None,  # ``obj.get()``, ``obj.put()``, ``bucket.upload_file()``, ``obj.load()``...
         _BOTO3_LOCAL,
         derived={name: "boto3 resource" for name in _BOTO3_SUBRESOURCES},
-        subresources=True,
+        has_subresources=True,
     ),
     ClientKind("boto3 waiter", frozenset(), BOTO3, frozenset({"wait"})),
     ClientKind(
@@ -393,7 +393,7 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         ),
         derived={method: "pathlib.Path" for method in _PATH_DERIVED},
         attributes={"parent": "pathlib.Path"},
-        divides=True,
+        can_divide=True,
     ),
     ClientKind(
         "subprocess.Popen",

@@ -68,7 +68,7 @@ def attribute_kind(kind: str, attribute: str) -> str | None:
 def divided_kind(kind: str) -> str | None:
     """The kind of ``obj / x`` (``base / "name"`` is a path)."""
     client = CLIENTS_BY_LABEL.get(kind)
-    return kind if client is not None and client.divides else None
+    return kind if client is not None and client.can_divide else None
 
 
 def called_kind(kind: str) -> str | None:
