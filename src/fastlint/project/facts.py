@@ -40,12 +40,17 @@ class CallSite:
 
 @dataclass(frozen=True)
 class FunctionFacts:
+    """The calls of one sync function, for the rules that follow calls across modules."""
+
     name: str  # ``fetch`` or ``Client.fetch``
     calls: tuple[CallSite, ...]
 
 
 @dataclass
 class ModuleFacts:
+    """What the project index knows of one module without libcst: its functions' calls,
+    exports, classes and the kinds of its module-level names (stored across runs)."""
+
     name: str
     path: str
     functions: dict[str, FunctionFacts] = field(default_factory=dict)  # sync, callable ones
@@ -113,9 +118,9 @@ class _Reading:
     """A function whose calls are being recorded."""
 
     name: str
-    context_manager: bool
+    is_context_manager: bool
     calls: list[CallSite] = field(default_factory=list)
-    generator: bool = False
+    is_generator: bool = False
 
 
 class _FactsWalk(AstWalk):
@@ -168,13 +173,13 @@ class _FactsWalk(AstWalk):
         self._prefixes.pop()
         reading = self._readings.pop()
         self.quiet = self._quiet.pop()
-        if reading is not None and (reading.context_manager or not reading.generator):
+        if reading is not None and (reading.is_context_manager or not reading.is_generator):
             self.facts.functions[reading.name] = FunctionFacts(reading.name, tuple(reading.calls))
 
     def on_yield(self) -> None:
         reading = self._readings[-1] if self._readings else None
         if reading is not None:
-            reading.generator = True
+            reading.is_generator = True
 
     def on_call(self, node: ast.Call) -> None:
         reading = self._readings[-1] if self._readings else None

@@ -53,6 +53,8 @@ Dependencies = dict[str, list]
 
 @dataclass(frozen=True)
 class Function:
+    """A first-party function the index found by its qualified name, with its module's facts."""
+
     qualified: str
     module: ModuleFacts
     facts: FunctionFacts

@@ -26,6 +26,7 @@ def package_root(path: Path) -> Path:
 
 
 def module_name(path: Path, root: Path) -> str:
+    """The dotted module name of ``path`` below ``root`` (``app/api/__init__.py`` -> ``app.api``)."""
     parts = list(path.relative_to(root).with_suffix("").parts)
     if parts and parts[-1] == "__init__" and len(parts) > 1:
         parts.pop()
@@ -83,18 +84,18 @@ class ModuleFinder:
     def add_root(self, root: Path, top: str) -> bool:
         """A package root, and the top-level name of a linted file below it; True when modules
         not found before may be found now."""
-        changed = root not in self._tops
-        if changed:
+        has_changed = root not in self._tops
+        if has_changed:
             self.roots.append(root)
             self._tops[root] = set() if root.name in _ENVIRONMENTS else None
         tops = self._tops[root]
         if tops is not None and top not in tops:
             tops.add(top)
-            changed = True
-        if changed:
+            has_changed = True
+        if has_changed:
             self._known = {name: path for name, path in self._known.items() if path is not None}
             self._by_top = None
-        return changed
+        return has_changed
 
     def register(self, name: str, path: Path) -> None:
         self._known[name] = path

@@ -19,6 +19,9 @@ from fastlint.semantic.resolver import absolute
 
 @dataclass(frozen=True)
 class RouterFacts:
+    """One module-level router: its literal prefix, the routers it includes and its routes'
+    paths (None where not a literal)."""
+
     prefix: str | None  # None: not a literal
     includes: tuple[tuple[str, str | None], ...] = ()  # (qualified router, prefix or None)
     paths: tuple[str | None, ...] = ()  # of its HTTP routes
