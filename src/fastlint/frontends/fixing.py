@@ -142,7 +142,7 @@ def _after(run: FixRun, options: FixOptions, quiet: bool) -> FixReport:
             click.echo(f"Would fix {_plural(run.fixed)}.", err=True)
         return FixReport(run.diagnostics, run.fixed, 1 if changed else 0)
     if options.show_fixes:
-        counts = {item.shown: item.result.fixed for item in run.files if item.written}
+        counts = {item.shown: item.result.fixed for item in run.files if item.is_written}
         click.echo(_enumerate(counts, "Fixed"), nl=False, err=True)
     if options.fix_only:
         if not quiet:

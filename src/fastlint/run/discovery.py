@@ -170,20 +170,10 @@ def _walk(
     pending = [top]
     while pending:
         directory = pending.pop()
-        try:
-            with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError as error:
-            skip(directory, f"cannot list the directory: {error.strerror or error}")
-            continue
         subdirectories = []
-        for entry in entries:
+        for entry in _listing(directory, skip):
             path = directory / entry.name
-            try:
-                is_directory = entry.is_dir()
-            except OSError:
-                is_directory = False
-            if is_directory:
+            if _is_directory(entry):
                 if not entry.is_symlink() and not _left_out(path, top, settings, ignores, True):
                     subdirectories.append(path)
                 continue
@@ -193,6 +183,24 @@ def _walk(
                 if _regular_or_skip(entry, path, skip):
                     yield path
         pending.extend(reversed(subdirectories))
+
+
+def _listing(directory: Path, skip: _Skips) -> list[os.DirEntry[str]]:
+    """The entries of ``directory`` by name; none (and a skip note) when it cannot be listed."""
+    try:
+        with os.scandir(directory) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        skip(directory, f"cannot list the directory: {error.strerror or error}")
+        return []
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a directory (or a symlink to one); False when that cannot be told."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _left_out(

@@ -84,7 +84,7 @@ class FileFix:
     shown: str
     original: str
     result: FixedText
-    written: bool = False
+    is_written: bool = False
 
     @property
     def changed(self) -> bool:
@@ -164,7 +164,7 @@ def _fix_file(
             warnings.append(f"{shown}: not fixed: {problem}")
             outcome.result = FixedText(text, lint(text), Counter(), problem)
         else:
-            outcome.written = True
+            outcome.is_written = True
     return outcome
 
 

@@ -102,6 +102,7 @@ class Plan:
 
 
 def is_big(chunk: list[Task]) -> bool:
+    """Whether a chunk is one file above ``BIG_FILE`` bytes (linted one at a time, first)."""
     return len(chunk) == 1 and chunk[0][3] > BIG_FILE
 
 
@@ -169,20 +170,20 @@ class _Worker:
     def drain(self, done: Done) -> bool:
         """Take the results that arrived; False when the worker is gone."""
         # Checked first: whatever a dead worker sent before dying is in the pipe by now.
-        alive = self.process.is_alive()
+        is_alive = self.process.is_alive()
         received: list[tuple[int, Result]] = []
         try:
             while self.conn.poll():
                 received.append(self.conn.recv())
         except Exception:  # EOF or a message cut short: the worker died
-            alive = False
+            is_alive = False
         for index, result in received:
             self.pending.popleft()
             done(index, result)
-        if not alive:
+        if not is_alive:
             self.process.kill()
             self.process.join()
-        return alive
+        return is_alive
 
     def stop(self) -> None:
         try:

@@ -54,6 +54,7 @@ class TooBig(Exception):
 
 
 def needs_project(rules: Iterable[type[Rule]]) -> bool:
+    """Whether one of ``rules`` reads the project index (so a run must build it)."""
     return any(rule.needs_project for rule in rules)
 
 
@@ -168,6 +169,7 @@ def read_and_lint(linter: FileLinter, path: Path, shown: str) -> Result:
 
 
 def too_big_note(size: int, limit: int) -> str:
+    """Why a file of ``size`` bytes was skipped, and how to lint it anyway."""
     return (
         f"skipped: {_mib(size)} is above max-file-size ({_mib(limit)}); "
         "raise `max-file-size` in [tool.fastlint] to lint it"
@@ -179,6 +181,7 @@ def _mib(size: int) -> str:
 
 
 def engine_error(path: str, detail: str) -> Diagnostic:
+    """The internal-error diagnostic (FST001) of a file the engine itself failed on."""
     message = f"Internal error: fastlint could not lint this file: {' '.join(detail.split())}"
     return Diagnostic(path, 1, 1, INTERNAL_ERROR, message, 1, 1)
 
