@@ -38,7 +38,7 @@ def path_problem(path: str) -> str | None:
 
 
 class NonRestfulPath(Rule):
-    """Reports a path segment that is a verb or camelCase instead of a kebab-case noun."""
+    """Reports a route path segment that starts with a verb or is camelCase (`/getUser`)."""
 
     code = "FST217"
     name = "non-restful-path"

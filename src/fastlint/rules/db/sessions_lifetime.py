@@ -54,7 +54,8 @@ class _Frame:
 
 
 class UnmanagedSession(Rule):
-    """Reports a session, connection or client whose closing is not guaranteed."""
+    """Reports a session, connection or client whose closing is not guaranteed, and a session
+    opened in a route handler instead of injected."""
 
     code = "FST305"
     name = "unmanaged-session"
