@@ -130,9 +130,13 @@ def _locate_in_function(
     indent_end = line_start
     while indent_end < name_offset and text[indent_end] in " \t\f":
         indent_end += 1
+    indent = text[line_start:indent_end]
+    targets = _locate_in_header(module, function, name_offset, indent, text, targets, spans)
+    if not targets:
+        return targets
     name_id = id(function.name)
     state = _LocatingState(module, targets | {name_id})
-    state.indent_tokens.append(text[line_start:indent_end])
+    state.indent_tokens.append(indent)
     try:
         function._codegen(state)
     except _Done:
@@ -146,6 +150,75 @@ def _locate_in_function(
         return targets  # not the text it was taken for: locate it another way
     _place(state, offsets, base, text, spans, targets)
     return targets - state.closed.keys()
+
+
+def _locate_in_header(
+    module: cst.Module,
+    function: cst.FunctionDef,
+    name_offset: int,
+    indent: str,
+    text: str,
+    targets: set[int],
+    spans: dict[int, Span],
+) -> set[int]:
+    """Generate only the parameters and the return annotation, placed after ``name(``: what a
+    signature finding needs (a missing annotation, ``Any``, ``Optional[...]``), without the
+    decorators and the body. The targets it could not place."""
+    after_name, before_params = function.whitespace_after_name, function.whitespace_before_params
+    if (
+        function.type_parameters is not None
+        or type(after_name) is not cst.SimpleWhitespace
+        or type(before_params) is not cst.SimpleWhitespace
+    ):
+        return targets
+    start = name_offset + len(function.name.value) + len(after_name.value)
+    if not text.startswith("(", start):
+        return targets
+    start += 1 + len(before_params.value)
+    remaining = _place_part(module, function.params, {}, start, indent, text, targets, spans)
+    if remaining and function.returns is not None:
+        length = _length(module, function.params, indent)
+        after = start + length
+        if text.startswith(")", after):
+            returns = {"default_indicator": "->"}
+            remaining = _place_part(
+                module, function.returns, returns, after + 1, indent, text, remaining, spans
+            )
+    return remaining
+
+
+def _place_part(
+    module: cst.Module,
+    node: cst.CSTNode,
+    options: dict[str, str],
+    start: int,
+    indent: str,
+    text: str,
+    targets: set[int],
+    spans: dict[int, Span],
+) -> set[int]:
+    """Generate ``node`` alone (up to its last target) as if it began at ``start``; place its
+    targets when its text is there indeed."""
+    state = _LocatingState(module, targets)
+    state.indent_tokens.append(indent)
+    try:
+        node._codegen(state, **options)
+    except _Done:
+        pass
+    if not state.closed or not text.startswith("".join(state.tokens), start):
+        return targets
+    offsets = _offsets(state.tokens, {index for pair in state.closed.values() for index in pair})
+    _place(state, offsets, start, text, spans, targets)
+    return targets - state.closed.keys()
+
+
+def _length(module: cst.Module, node: cst.CSTNode, indent: str) -> int:
+    state = CodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline
+    )
+    state.indent_tokens.append(indent)
+    node._codegen(state)
+    return sum(len(token) for token in state.tokens)
 
 
 def _locate_in(
