@@ -26,8 +26,8 @@ _NO_FIX_DECORATORS = frozenset(
 @dataclass
 class _Function:
     node: cst.FunctionDef
-    returns_value: bool = False
-    generator: bool = False
+    has_value_return: bool = False
+    is_generator: bool = False
 
 
 def _is_stub(body: cst.BaseSuite) -> bool:
@@ -53,6 +53,8 @@ def _is_stub(body: cst.BaseSuite) -> bool:
 
 
 class MissingTypeAnnotation(Rule):
+    """Reports parameters and returns without a type annotation (FST504)."""
+
     code = "FST504"
     name = "missing-type-annotation"
     category = "quality"
@@ -204,17 +206,17 @@ is for you to say.
     def visit_Return(self, node: cst.Return) -> None:
         value = node.value
         if value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
-            self._mark(returns_value=True)
+            self._mark(has_value_return=True)
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        self._mark(generator=True)
+        self._mark(is_generator=True)
 
-    def _mark(self, *, returns_value: bool = False, generator: bool = False) -> None:
+    def _mark(self, *, has_value_return: bool = False, is_generator: bool = False) -> None:
         if not self._functions or self.ctx.function is not self._functions[-1].node:
             return  # in a lambda, or outside a function
         current = self._functions[-1]
-        current.returns_value |= returns_value
-        current.generator |= generator
+        current.has_value_return |= has_value_return
+        current.is_generator |= is_generator
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         current = self._functions.pop()
@@ -222,8 +224,8 @@ is for you to say.
             return
         fix = None
         if not (
-            current.returns_value
-            or current.generator
+            current.has_value_return
+            or current.is_generator
             or self._decorated(node, _NO_FIX_DECORATORS)
             or _is_stub(node.body)
             or any(_property_accessor(decorator) for decorator in node.decorators)

@@ -13,6 +13,8 @@ _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
 class AnyType(Rule):
+    """Reports ``typing.Any`` in annotations, model fields included (FST505)."""
+
     code = "FST505"
     name = "any-type"
     category = "quality"

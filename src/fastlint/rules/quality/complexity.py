@@ -58,6 +58,8 @@ def _branches(count: int) -> str:
 
 
 class TooComplex(Rule):
+    """Reports functions whose McCabe complexity exceeds ``max-complexity`` (FST503)."""
+
     code = "FST503"
     name = "too-complex"
     category = "quality"

@@ -42,6 +42,8 @@ def _reraises(body: cst.BaseSuite) -> bool:
 
 
 class BareExcept(Rule):
+    """Reports ``except:`` and pass-only ``except Exception:`` handlers (FST507)."""
+
     code = "FST507"
     name = "bare-except"
     category = "quality"

@@ -8,6 +8,8 @@ from fastlint.engine.rule import Invalid, Rule, Valid
 
 
 class WildcardImport(Rule):
+    """Reports ``from module import *`` (FST508)."""
+
     code = "FST508"
     name = "wildcard-import"
     category = "quality"

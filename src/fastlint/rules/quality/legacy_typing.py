@@ -40,6 +40,8 @@ class _Use:
 
 
 class LegacyTypingGeneric(Rule):
+    """Reports ``List``, ``Optional``... where the target version has ``list``, ``X | None`` (FST506)."""
+
     code = "FST506"
     name = "legacy-typing-generic"
     category = "quality"

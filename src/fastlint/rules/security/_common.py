@@ -13,6 +13,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    """The argument passed as ``name=``, if any."""
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
             return arg
@@ -34,10 +35,12 @@ def positional(call: cst.Call, index: int) -> cst.Arg | None:
 
 
 def argument(call: cst.Call, index: int, name: str) -> cst.Arg | None:
+    """A parameter's argument, passed by keyword ``name`` or at position ``index``."""
     return keyword(call, name) or positional(call, index)
 
 
 def has_double_star(call: cst.Call) -> bool:
+    """Whether ``**kwargs`` may pass any keyword (so a missing one is not known missing)."""
     return any(arg.star == "**" for arg in call.args)
 
 

@@ -24,6 +24,8 @@ _ANY = frozenset({".*", ".+", ".*?", "(.*)", "(.+)", "[^/]*", "[^/]+", r"\S*", r
 
 
 class CorsWildcard(Rule):
+    """Reports ``CORSMiddleware`` allowing every origin (FST401)."""
+
     code = "FST401"
     name = "cors-wildcard"
     category = "security"

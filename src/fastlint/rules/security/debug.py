@@ -29,6 +29,8 @@ def is_test_file(path: str) -> bool:
 
 
 class DebugInProduction(Rule):
+    """Reports ``debug=True`` apps and ``reload=True`` servers in application code (FST408)."""
+
     code = "FST408"
     name = "debug-in-production"
     category = "security"

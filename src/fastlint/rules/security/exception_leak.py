@@ -38,10 +38,12 @@ class _Caught:
 
     handler: cst.ExceptHandler | cst.ExceptStarHandler
     name: str | None
-    watched: bool | None = None
+    is_watched: bool | None = None
 
 
 class ExceptionDetailLeak(Rule):
+    """Reports responses whose detail is built from a caught exception (FST402)."""
+
     code = "FST402"
     name = "exception-detail-leak"
     category = "security"
@@ -281,10 +283,10 @@ is not the project's own.
         for caught in self._caught:
             if caught.name is None:
                 continue
-            if caught.watched is None:
+            if caught.is_watched is None:
                 kind = caught.handler.type
-                caught.watched = kind is None or self._internal(kind)
-            if caught.watched:
+                caught.is_watched = kind is None or self._internal(kind)
+            if caught.is_watched:
                 names.add(caught.name)
         return names
 
@@ -396,12 +398,12 @@ is not the project's own.
         qualified = self.ctx.resolve(node.func)
         if qualified in TRACEBACK_TEXT:
             return f"`{self.ctx.module.code_for_node(node)}`"
-        text_call = qualified in _TEXT_CALLS or (
+        is_text_call = qualified in _TEXT_CALLS or (
             isinstance(node.func, cst.Attribute) and node.func.attr.value in ("format", "join")
         )
         if qualified == "builtins.dict":
-            text_call = True  # ``dict(detail=str(exc))``: its values
-        if not text_call:
+            is_text_call = True  # ``dict(detail=str(exc))``: its values
+        if not is_text_call:
             return None
         for arg in node.args:
             value = arg.value

@@ -21,6 +21,8 @@ _USE = '`jwt.decode(token, key, algorithms=["HS256"])`'
 
 
 class JwtVerificationDisabled(Rule):
+    """Reports ``jwt.decode`` calls that skip or weaken signature checks (FST405)."""
+
     code = "FST405"
     name = "jwt-verification-disabled"
     category = "security"

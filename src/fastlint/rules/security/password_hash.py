@@ -16,11 +16,15 @@ _MAX_DEPTH = 3
 
 
 def password_name(name: str) -> bool:
+    """Whether ``name`` names a password itself (``user_password``), not something derived
+    from one (``password_hash``, ``password_reset_token``)."""
     parts = set(words(name))
     return bool(parts & _PASSWORD_WORDS) and not parts & _DERIVED_WORDS
 
 
 class WeakPasswordHash(Rule):
+    """Reports fast ``hashlib`` digests applied to passwords (FST404)."""
+
     code = "FST404"
     name = "weak-password-hash"
     category = "security"

@@ -81,6 +81,8 @@ def _hidden(item: ModelField) -> bool:
 
 
 class SensitiveFieldInResponse(Rule):
+    """Reports response models that expose password, secret or token fields (FST406)."""
+
     code = "FST406"
     name = "sensitive-field-in-response"
     category = "security"

@@ -83,6 +83,8 @@ def _singular(parts: list[str]) -> list[str]:
 
 
 class HardcodedSecret(Rule):
+    """Reports secret-looking names bound to string literals, and literal JWT keys (FST403)."""
+
     code = "FST403"
     name = "hardcoded-secret"
     category = "security"

@@ -30,6 +30,8 @@ _HTTPX_METHODS = HTTP_VERBS | {"stream", "send"}
 
 
 class RequestWithoutTimeout(Rule):
+    """Reports outbound HTTP calls that can wait forever (FST407)."""
+
     code = "FST407"
     name = "request-without-timeout"
     category = "security"
