@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from fastlint.engine.route_params import RouteParam, read_parameters
-from fastlint.knowledge.fastapi import ANNOTATED, APP, ROUTE_METHODS, ROUTER, declaration_name
+from fastlint.knowledge.fastapi import (
+    ANNOTATED,
+    APP,
+    ROUTE_METHODS,
+    ROUTER,
+    declaration_name,
+    fastapi_kind,
+)
 from fastlint.semantic.cst_tree import CstValues, ImportTable, dotted_name
 from fastlint.semantic.resolver import absolute
 
@@ -113,6 +120,8 @@ class FastAPIModel:
         self.routes: list[Route] = []
         self._routes_by_function: dict[int, list[Route]] = {}
         self._annotated_aliases: dict[str, str] = {}  # ``Dep = Annotated[T, Depends()]``
+        # ``app = FastAPI(...)``: (id of the function binding it, or of None, name) -> the call
+        self._app_calls: dict[tuple[int, str], cst.Call] = {}
         self._alias_nodes: dict[str, cst.Subscript] = {}  # the same aliases' values
         self._parameters: dict[int, list[RouteParam]] = {}
         self._imported: dict[str, str | None] = {}  # alias -> declaration, from the index
@@ -139,7 +148,33 @@ class FastAPIModel:
             self._routes_by_function[id(node)] = found
             self.routes.extend(found)
 
+    def on_assign(
+        self, target: cst.BaseExpression, value: cst.BaseExpression, scopes: Sequence[cst.CSTNode]
+    ) -> None:
+        """``app = FastAPI(...)`` in this file: the app's own call, for rules about apps."""
+        if type(target) is not cst.Name or type(value) is not cst.Call:
+            return
+        # The call's kind was just answered for the binding (and is remembered): a cheap filter.
+        if self._values.kind_of(value, scopes) != APP:
+            return
+        if fastapi_kind(self._imports.resolve(value.func, scopes)) == APP:  # not a factory
+            self._app_calls[(id(_function_of(scopes)), target.value)] = value  # type: ignore[index]
+
     # -- asked by rules ---------------------------------------------------------------------
+
+    def app_call(self, owner: cst.BaseExpression, scopes: Sequence[cst.CSTNode]) -> cst.Call | None:
+        """The ``FastAPI(...)`` call of this file that the name ``owner`` holds here: bound in
+        the innermost function that binds the name, or in the module."""
+        if not isinstance(owner, cst.Name):
+            return None
+        name = owner.value
+        for scope in reversed(scopes):
+            if isinstance(scope, cst.ClassDef):
+                continue
+            found = self._app_calls.get((id(scope), name))
+            if found is not None or self._imports.is_local(name, [scope]):
+                return found  # bound in this function (to an app, or to something else)
+        return self._app_calls.get((id(None), name))
 
     def routes_of(self, function: cst.FunctionDef) -> list[Route]:
         """The routes ``function`` serves (empty when it is not a route handler)."""
@@ -233,3 +268,11 @@ class FastAPIModel:
             path_arg = call.args[0]
         path = string_value(path_arg.value) if path_arg is not None else None
         return Route(node, decorator, call, owner, method, path, keywords)
+
+
+def _function_of(scopes: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+    """The innermost function or lambda of ``scopes`` (class bodies do not bind for them)."""
+    for scope in reversed(scopes):
+        if not isinstance(scope, cst.ClassDef):
+            return scope
+    return None

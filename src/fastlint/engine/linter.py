@@ -397,12 +397,15 @@ class _EngineHooks:
         targets = [target.target for target in node.targets]
         self.values.on_assign(targets, node.value, self.ctx.scopes)
         self.ctx.assignments.on_assign(targets, node.value, self.ctx.scopes)
+        if len(targets) == 1:
+            self.fastapi.on_assign(targets[0], node.value, self.ctx.scopes)
 
     def bind_ann_assign(self, node: cst.AnnAssign) -> None:
         annotation = node.annotation.annotation
         self.values.on_ann_assign(node.target, annotation, node.value, self.ctx.scopes)
         if node.value is not None:
             self.ctx.assignments.on_assign([node.target], node.value, self.ctx.scopes)
+            self.fastapi.on_assign(node.target, node.value, self.ctx.scopes)
 
     def bind_aug_assign(self, node: cst.AugAssign) -> None:
         self.ctx.assignments.on_aug_assign(node.target, node.value, self.ctx.scopes)

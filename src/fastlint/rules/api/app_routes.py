@@ -8,7 +8,7 @@ import libcst as cst
 
 from fastlint.engine.context import Context
 from fastlint.engine.rule import Invalid, Option, Rule, Valid
-from fastlint.knowledge.fastapi import APP, fastapi_kind
+from fastlint.knowledge.fastapi import APP
 
 
 def _routes(count: int) -> str:
@@ -141,41 +141,18 @@ app.include_router(router)
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._apps: dict[tuple[int, str], _App] = {}
+        self._apps: dict[int, _App] = {}  # id of the FastAPI(...) call -> its count
 
-    # -- the apps -----------------------------------------------------------------------------
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1:
-            self._app(node.targets[0].target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._app(node.target, node.value)
-
-    def _app(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
-            return
-        if fastapi_kind(self.ctx.resolve(value.func)) != APP:
-            return
-        function = self.ctx.function
-        self._apps[(id(function), target.value)] = _App(target.value, value)
+    # -- the apps (the FastAPI model knows which ``FastAPI(...)`` a name holds) ----------------
 
     def _owner(self, owner: cst.BaseExpression) -> _App | None:
-        """The app of this file that ``owner`` names where the walk stands: the innermost
-        function or the module that assigns it."""
-        if not isinstance(owner, cst.Name):
+        call = self.ctx.fastapi.app_call(owner, self.ctx.scopes)
+        if call is None:
             return None
-        name = owner.value
-        for scope in reversed(self.ctx.scopes):
-            if isinstance(scope, cst.ClassDef):
-                continue
-            found = self._apps.get((id(scope), name))
-            if found is not None:
-                return found
-            if self.ctx.imports.is_local(name, [scope]):
-                return None  # bound in this function to something else
-        return self._apps.get((id(None), name))
+        found = self._apps.get(id(call))
+        if found is None:
+            found = self._apps[id(call)] = _App(owner.value, call)  # type: ignore[attr-defined]
+        return found
 
     # -- the routes ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import libcst as cst
 from fastlint.engine.context import Context
 from fastlint.engine.fastapi_model import added_route, string_value
 from fastlint.engine.rule import Invalid, Option, Rule, Valid
-from fastlint.knowledge.fastapi import APP, fastapi_kind
+from fastlint.knowledge.fastapi import APP
 from fastlint.knowledge.rest import OPERATIONAL_PATHS, OPERATIONAL_ROOTS
 from fastlint.semantic.resolver import absolute
 
@@ -204,43 +204,24 @@ app.include_router(router, prefix="/api/v1")
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._apps: dict[tuple[int, str], _App] = {}
+        self._apps: dict[int, _App | None] = {}  # id of the FastAPI(...) call -> its state
         self._pattern = version_pattern(self.option("api-version-prefix"))
         if ctx.project is not None:  # this file's own routers are read from its text
             ctx.project.provide(ctx.path, ctx.text)
 
     # -- the apps of this file ------------------------------------------------------------------
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1:
-            self._app(node.targets[0].target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._app(node.target, node.value)
-
-    def _app(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
-            return
-        if fastapi_kind(self.ctx.resolve(value.func)) != APP:
-            return
-        root = next(
-            (arg for arg in value.args if arg.keyword and arg.keyword.value == "root_path"), None
-        )
-        root_path = string_value(root.value) if root is not None else ""
-        if root_path is not None and not any(arg.star for arg in value.args):
-            self._apps[(id(self.ctx.function), target.value)] = _App(root_path)
-
     def _owner(self, owner: cst.BaseExpression) -> _App | None:
+        """The app ``owner`` holds here; None when it is not this file's or its root path is
+        not a literal (then nothing below it is known)."""
         if not isinstance(owner, cst.Name) or self.ctx.kind_of(owner) != APP:
             return None
-        for scope in reversed(self.ctx.scopes):
-            if isinstance(scope, cst.ClassDef):
-                continue
-            found = self._apps.get((id(scope), owner.value))
-            if found is not None or self.ctx.imports.is_local(owner.value, [scope]):
-                return found
-        return self._apps.get((id(None), owner.value))
+        call = self.ctx.fastapi.app_call(owner, self.ctx.scopes)
+        if call is None:
+            return None
+        if id(call) not in self._apps:
+            self._apps[id(call)] = _app_of(call)
+        return self._apps[id(call)]
 
     # -- routes and routers ---------------------------------------------------------------------
 
@@ -364,6 +345,16 @@ app.include_router(router, prefix="/api/v1")
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for app in self._apps.values():
-            if not app.is_mounted:
+            if app is not None and not app.is_mounted:
                 for node, message in app.findings:
                     self.report(node, message)
+
+
+def _app_of(call: cst.Call) -> _App | None:
+    root = next(
+        (arg for arg in call.args if arg.keyword and arg.keyword.value == "root_path"), None
+    )
+    root_path = string_value(root.value) if root is not None else ""
+    if root_path is None or any(arg.star for arg in call.args):
+        return None
+    return _App(root_path)
