@@ -5,20 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fastlint.engine.rule import Invalid, Rule, Valid
+from fastlint.knowledge.containers import MUTABLE_CONTAINER_CALLS
 
 _CONTAINER_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
-_CONTAINER_CALLS = frozenset(
-    {
-        "builtins.list",
-        "builtins.dict",
-        "builtins.set",
-        "builtins.bytearray",
-        "collections.defaultdict",
-        "collections.OrderedDict",
-        "collections.Counter",
-        "collections.deque",
-    }
-)
+_CONTAINER_CALLS = MUTABLE_CONTAINER_CALLS
 # Methods that change a list, dict, set or deque in place.
 MUTATORS = frozenset(
     {

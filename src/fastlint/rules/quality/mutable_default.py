@@ -7,22 +7,12 @@ import libcst as cst
 from fastlint.engine.context import Context
 from fastlint.engine.fix import UNSAFE, Fix, insert_after, insert_at_top_of_body, replace
 from fastlint.engine.rule import FIX_UNSAFE, Invalid, Rule, Valid
+from fastlint.knowledge.containers import MUTABLE_CONTAINER_CALLS
 from fastlint.knowledge.fastapi import declaration_name
 from fastlint.semantic.cst_tree import dotted_name
 
 _MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
-_MUTABLE_CALLS = frozenset(
-    {
-        "builtins.list",
-        "builtins.dict",
-        "builtins.set",
-        "builtins.bytearray",
-        "collections.defaultdict",
-        "collections.OrderedDict",
-        "collections.Counter",
-        "collections.deque",
-    }
-)
+_MUTABLE_CALLS = MUTABLE_CONTAINER_CALLS
 _APP = "from fastapi import FastAPI, Depends, Query\napp = FastAPI()\n"
 
 
