@@ -78,6 +78,12 @@ class Context(ScopeTracker):
         ``q += x`` parts included, as of this point of the walk (``engine/assignments.py``)."""
         return self.assignments.assigned(name, self.scopes)
 
+    def release(self) -> None:
+        """Forget the file once it is linted. Models and rules refer back to the context, and
+        such a cycle keeps the whole tree alive until the garbage collector finds it: with
+        trees of a million nodes, collecting them cost a sixth of a run."""
+        self.__dict__.clear()
+
     @cached_property
     def models(self) -> ModelRegistry:
         """The Pydantic/SQLModel/settings classes this file can name: ``models.model_of(expr,

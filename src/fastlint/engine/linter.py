@@ -107,9 +107,12 @@ class Linter:
         if self._needs_project:
             ctx.project = self.project
         used: set[tuple[int, str]] | None = set() if self._unused_noqa else None
-        with _deep_recursion():
-            crashes = self._walk(ctx, active)
-            found = self._place(ctx, path, text, used)
+        try:
+            with _deep_recursion():
+                crashes = self._walk(ctx, active)
+                found = self._place(ctx, path, text, used)
+        finally:
+            ctx.release()
         if used is not None:
             found.extend(self._unused(path, text, used, crashes))
         if INTERNAL_ERROR in self._codes:

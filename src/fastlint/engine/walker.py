@@ -39,12 +39,6 @@ class Walker:
         self._visitors = visitors
         self._leavers = leavers
         self._scopes = scopes
-        # The node types walked in their own order, around scope events; one lookup per node.
-        self._scoped: dict[type, Handler] = {
-            cst.FunctionDef: self._walk_function,
-            cst.ClassDef: self._walk_class,
-            cst.Lambda: self._walk_lambda,
-        }
 
     def walk(self, node: cst.CSTNode) -> None:
         """Visit ``node``, walk its children (a scope's in scope order), then leave it."""
@@ -53,9 +47,9 @@ class Walker:
         if handlers:
             for handler in handlers:
                 handler(node)
-        scoped = self._scoped.get(node_type)
+        scoped = _SCOPED.get(node_type)
         if scoped is not None:
-            scoped(node)
+            scoped(self, node)
         else:
             walk = self.walk
             for name in FIELDS.get(node_type) or child_fields(node_type):
@@ -118,3 +112,13 @@ class Walker:
         self._scopes.enter_scope(node)
         self.walk(node.body)
         self._scopes.leave_scope(node)
+
+
+# The node types walked in their own order, around scope events; one lookup per node. Plain
+# functions, not bound methods kept on the walker: a walker holding its own methods is a
+# reference cycle, which keeps the whole tree alive until the collector finds it.
+_SCOPED: dict[type, Callable[[Walker, Any], None]] = {
+    cst.FunctionDef: Walker._walk_function,
+    cst.ClassDef: Walker._walk_class,
+    cst.Lambda: Walker._walk_lambda,
+}

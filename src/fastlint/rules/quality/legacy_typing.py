@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -431,17 +432,23 @@ def _typing_imports(
     """``from typing import ...`` statements at module level and in its top ``if`` blocks
     (``if TYPE_CHECKING:``), with the block that holds them (None: the module)."""
     found: list[tuple[cst.SimpleStatementLine, cst.BaseSuite | None]] = []
-
-    def scan(statements: object, block: cst.BaseSuite | None) -> None:
-        for statement in statements:  # type: ignore[attr-defined]
-            if isinstance(statement, cst.SimpleStatementLine):
-                if len(statement.body) == 1 and _is_typing_from(statement.body[0]):
-                    found.append((statement, block))
-            elif isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock):
-                scan(statement.body.body, statement.body)
-
-    scan(module.body, None)
+    _scan_typing_imports(module.body, None, found)
     return found
+
+
+def _scan_typing_imports(
+    statements: Sequence[cst.BaseStatement],
+    block: cst.BaseSuite | None,
+    found: list[tuple[cst.SimpleStatementLine, cst.BaseSuite | None]],
+) -> None:
+    # Not a closure: a closure that calls itself is a reference cycle, which would keep the
+    # statements it found (and their trees) alive until the garbage collector runs.
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            if len(statement.body) == 1 and _is_typing_from(statement.body[0]):
+                found.append((statement, block))
+        elif isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock):
+            _scan_typing_imports(statement.body.body, statement.body, found)
 
 
 def _is_typing_from(small: cst.BaseSmallStatement) -> bool:
