@@ -117,7 +117,7 @@ class Walker:
 # The node types walked in their own order, around scope events; one lookup per node. Plain
 # functions, not bound methods kept on the walker: a walker holding its own methods is a
 # reference cycle, which keeps the whole tree alive until the collector finds it.
-_SCOPED: dict[type, Callable[[Walker, Any], None]] = {
+_SCOPED: dict[type, Callable[[Walker, Any], None]] = {  # noqa: FST505 (each takes its own node type)
     cst.FunctionDef: Walker._walk_function,
     cst.ClassDef: Walker._walk_class,
     cst.Lambda: Walker._walk_lambda,
