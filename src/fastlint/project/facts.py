@@ -19,15 +19,12 @@ from fastlint.knowledge.fastapi import ANNOTATED, declaration_name
 from fastlint.project.classes import ClassFacts, read_classes
 from fastlint.project.route_facts import read_route_facts
 from fastlint.project.routers import RouterFacts, read_routers
+from fastlint.project.skim import TRANSPARENT, parse_skimmed
 from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
 from fastlint.semantic.values import Callee
 
-_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
-# Decorators that leave a call of the function a call of its body.
-_TRANSPARENT = frozenset(
-    {"staticmethod", "classmethod", "contextmanager", "wraps", "override", "abstractmethod"}
-)
+_TRANSPARENT = TRANSPARENT  # decorators that leave a call of the function a call of its body
 
 
 @dataclass(frozen=True)
@@ -191,13 +188,14 @@ class _FactsWalk(AstWalk):
 
 
 def parse(text: str) -> ast.Module | None:
-    """The ``ast`` tree of a module, or None when the running Python cannot parse it (a syntax
-    error, or syntax of a newer Python)."""
+    """The ``ast`` tree of a module, without the function bodies the facts never read
+    (``project/skim.py``), or None when the running Python cannot parse it (a syntax error, or
+    syntax of a newer Python, outside those bodies)."""
     with warnings.catch_warnings():
         # Invalid escapes and the like warn at parse time; the code is never compiled or run.
         warnings.simplefilter("ignore")
         try:
-            return ast.parse(text)
+            return parse_skimmed(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
 
