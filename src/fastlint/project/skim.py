@@ -132,12 +132,25 @@ def _body(text: str, after: int, indent: int) -> tuple[int, int] | None:
     if found is None or found.end() >= len(text):
         return None
     start = found.end()
-    end = body.match(text, start).end()  # type: ignore[union-attr]  # `*+` always matches
-    if end < len(text):
-        if text[end] != "\n":
-            return None  # stopped inside a line (an unterminated string): keep the body
-        end += 1
-    return (start, end) if text[start:end].strip() else None
+    # Most bodies hold no multi-line string nor escaped line break: their end is the first
+    # code line indented no deeper than the ``def`` (a fast search); else they are scanned.
+    low = _low_line(indent).search(text, start - 1)
+    end = low.start() + 1 if low is not None else len(text)
+    lines = text[start:end]
+    if '"""' in lines or "'''" in lines or "\\\n" in lines or "\\\r" in lines:
+        end = body.match(text, start).end()  # type: ignore[union-attr]  # `*+` always matches
+        if end < len(text):
+            if text[end] != "\n":
+                return None  # stopped inside a line (an unterminated string): keep the body
+            end += 1
+        lines = text[start:end]
+    return (start, end) if lines.strip() else None
+
+
+@functools.cache
+def _low_line(indent: int) -> re.Pattern[str]:
+    """The line break before a code line indented at most ``indent``."""
+    return re.compile(rf"\n {{0,{indent}}}[^ \r\n#]")
 
 
 def parse_skimmed(text: str) -> ast.Module:
@@ -196,9 +209,16 @@ def _all_cut(tree: ast.Module, expected: dict[int, tuple[int, int]]) -> bool:
                     return False
                 seen += 1
                 continue
-        if isinstance(node, ast.stmt):
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                stack.extend(getattr(node, field, ()))
-        elif kind is ast.ExceptHandler or kind is ast.match_case:
-            stack.extend(node.body)  # type: ignore[attr-defined]
+        for field in _blocks(kind):
+            stack.extend(getattr(node, field))
     return seen == len(expected)
+
+
+@functools.cache
+def _blocks(kind: type) -> tuple[str, ...]:
+    """The fields of a statement (or handler, or case) that hold statements."""
+    if not issubclass(kind, (ast.stmt, ast.excepthandler, ast.match_case)):
+        return ()
+    return tuple(
+        f for f in kind._fields if f in ("body", "orelse", "finalbody", "handlers", "cases")
+    )

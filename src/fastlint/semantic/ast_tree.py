@@ -50,6 +50,8 @@ def children(node: ast.AST) -> list[ast.AST]:
 def dotted_name(node: ast.AST) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None. ``None``, ``True`` and ``False`` are
     names, as in libcst (``-> None`` is ``builtins.None``, like the engine's answers)."""
+    if type(node) is ast.Name:
+        return node.id  # type: ignore[attr-defined]  # the commonest case, answered first
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -146,6 +148,11 @@ def _scan_scope(body: list[ast.stmt], bindings: _LocalBindings) -> None:
     while stack:
         node = stack.pop()
         kind = type(node)
+        if kind is ast.Name or kind is ast.Constant:
+            continue  # most nodes: leaves that bind nothing
+        if kind is ast.Attribute:
+            stack.append(node.value)  # type: ignore[attr-defined]
+            continue
         add(node)
         if kind in _NOT_ENTERED:
             continue
@@ -349,6 +356,7 @@ _EVENTS = frozenset(
     | {ast.Import, ast.ImportFrom}
 )
 _BOUND = frozenset({ast.Assign, ast.AnnAssign, ast.withitem})
+_LEAVES = frozenset({ast.Name, ast.Constant})
 _LEAVE, _ENTER, _EXIT, _QUIET = 0, 1, 2, 3  # markers on the walk's stack
 
 
@@ -395,8 +403,8 @@ class AstWalk:
                 self._marker(*node)
                 continue
             kind = type(node)
-            if kind in _EXPRESSIONS and self.quiet:
-                continue
+            if kind in (_EXPRESSIONS if self.quiet else _LEAVES):
+                continue  # nothing to hear: quiet, or the commonest nodes, names and constants
             if kind is ast.Call:
                 self.on_call(node)
             elif kind in _EVENTS:
