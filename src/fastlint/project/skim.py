@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import sys
 from collections.abc import Iterator
 
 from fastlint.semantic.ast_tree import dotted_name
@@ -43,7 +44,10 @@ _TOKENS = rf"{_STRING}|#[^\n]*+|\\[\s\S]"
 _BLANK = r"[ ]*+(?:#|\r?\n|\r?\Z)"  # a blank or comment-only line follows
 _COLON_END = r":[ \t]*+(?:#[^\n]*+)?\r?(?:\n|\Z)"
 # Code up to the line break before a line that starts a ``def``.
-_SKIP = re.compile(rf"(?:[^\n\"'#\\]++|{_TOKENS}|\n(?! *+(?:async +)?def ))*+")
+# Possessive quantifiers and atomic groups, which keep these scans linear, came with Python
+# 3.11: on 3.10 every module is parsed whole.
+SKIMS = sys.version_info >= (3, 11)
+_SKIP = re.compile(rf"(?:[^\n\"'#\\]++|{_TOKENS}|\n(?! *+(?:async +)?def ))*+" if SKIMS else "")
 
 
 def decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
@@ -156,7 +160,7 @@ def _low_line(indent: int) -> re.Pattern[str]:
 def parse_skimmed(text: str) -> ast.Module:
     """The ``ast`` tree of ``text`` with the bodies nothing reads cut (the whole tree when
     skimming is not safe); raises what ``ast.parse`` raises."""
-    if _unsafe(text):
+    if not SKIMS or _unsafe(text):
         return ast.parse(text)
     pieces: list[str] = []
     expected: dict[int, tuple[int, int]] = {}  # line of a cut def -> where its ``...`` is
