@@ -14,7 +14,7 @@ from fastlint.engine.diagnostic import Related
 from fastlint.engine.fastapi_model import FastAPIModel
 from fastlint.engine.fix import Fix
 from fastlint.engine.source import LineIndex, LineScan
-from fastlint.engine.walker import ScopeTracker
+from fastlint.engine.walker import ScopeTracker, StatementState
 from fastlint.semantic.cst_tree import CstValues, ImportTable
 from fastlint.semantic.models import ModelRegistry
 from fastlint.semantic.values import Callee
@@ -35,6 +35,8 @@ class Report:
     fix: Fix | None = None
     statement: int | None = None  # the top-level statement walked when it was reported
     function: cst.FunctionDef | None = None  # the innermost ``def`` whose body held it
+    # The innermost statement walked when it was reported, and the number of ``def``s before it.
+    inner: tuple[cst.BaseStatement, int] | None = None
 
 
 class Context(ScopeTracker):
@@ -55,9 +57,13 @@ class Context(ScopeTracker):
         self.scopes: list[cst.CSTNode] = []  # FunctionDef, Lambda and ClassDef, outermost first
         self.reports: list[Report] = []
         self.statement: list[int | None] = [None]  # set by the walker: top-level statement index
+        self.statement_state = StatementState()  # set by the walker: the innermost statement
         self._project: ProjectIndex | None = None
         self._callees: dict[int, Callee] = {}
         self._def_index: dict[int, int] = {}
+        self._defs: list[cst.FunctionDef] = []  # in walk order
+        # ``here()``'s answers (kept alive, so that their ids stay theirs) -> innermost statement.
+        self._inner_at: dict[int, tuple[object, tuple[cst.BaseStatement, int]]] = {}
         self._def_names: dict[int, cst.FunctionDef] = {}
         self._header: cst.FunctionDef | None = None  # a ``def`` whose header is being walked
 
@@ -173,7 +179,16 @@ class Context(ScopeTracker):
         self._header = node  # its decorators, parameters and annotations are walked next
         index = len(self._def_index)
         self._def_index[id(node)] = index
+        self._defs.append(node)
         self._def_names[id(node.name)] = node
+
+    def def_name_offset(self, index: int) -> int | None:
+        """Where the name of the walk's ``index``-th ``def`` stands in the text, when the line
+        scan knows (checked against the name)."""
+        if index >= len(self._defs) or self.def_site(self._defs[index]) != index:
+            return None
+        site = self.lines.def_sites[index]
+        return self.line_index.starts[site.name_line - 1] + site.name_column
 
     def function_named_by(self, node: cst.CSTNode) -> cst.FunctionDef | None:
         """The function whose ``def`` name ``node`` is."""
@@ -199,13 +214,28 @@ class Context(ScopeTracker):
         fix: Fix | None = None,
         at: tuple[int | None, cst.FunctionDef | None] | None = None,
     ) -> None:
-        statement, function = at if at is not None else self.here()
-        self.reports.append(Report(code, node, message, related, fix, statement, function))
+        if at is None:
+            at = self._where()
+            state = self.statement_state
+            inner = None if state.node is None else (state.node, state.defs_before)
+        else:
+            kept = self._inner_at.get(id(at))
+            inner = kept[1] if kept is not None and kept[0] is at else None
+        statement, function = at
+        self.reports.append(Report(code, node, message, related, fix, statement, function, inner))
 
     def here(self) -> tuple[int | None, cst.FunctionDef | None]:
         """Where the walk is: its top-level statement and innermost ``def``. A report made here
         is located by generating only that code (``engine/locate.py``); a rule that reports
-        later (in ``leave_Module``) keeps ``here()`` of the node and passes it as ``at``."""
+        later (in ``leave_Module``) keeps ``here()`` of the node and passes it as ``at``, which
+        also tells the innermost statement (kept with the very tuple returned)."""
+        at = self._where()
+        state = self.statement_state
+        if state.node is not None:
+            self._inner_at[id(at)] = (at, (state.node, state.defs_before))
+        return at
+
+    def _where(self) -> tuple[int | None, cst.FunctionDef | None]:
         function = self._header
         if function is None:
             for scope in reversed(self.scopes):

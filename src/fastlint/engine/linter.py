@@ -228,39 +228,72 @@ class Linter:
 def _spans(ctx: Context, text: str) -> dict[int, tuple[int, int]]:
     """Where each reported node, and each node a fix edits, stands in ``text``."""
     spans: dict[int, tuple[int, int]] = {}
-    lines = ctx.line_index
-    others: list[Where] = []
-    sites: dict[int, tuple[cst.FunctionDef, int] | None] = {}
-
-    def where(node: cst.CSTNode, report: Report) -> Where:
-        function = report.function
-        if function is None:
-            return node, report.statement, None
-        key = id(function)
-        if key not in sites:
-            index = ctx.def_site(function)
-            if index is None:
-                sites[key] = None
-            else:
-                site = ctx.lines.def_sites[index]
-                sites[key] = (function, lines.starts[site.name_line - 1] + site.name_column)
-        return node, report.statement, sites[key]
-
+    presumed = _Presumed(ctx, text)
+    reported: dict[int, Where] = {}
     for report in ctx.reports:
-        function = ctx.function_named_by(report.node)
-        index = ctx.def_site(function) if function is not None else None
-        if function is not None and index is not None:
-            site = ctx.lines.def_sites[index]
-            start = lines.starts[site.name_line - 1] + site.name_column
-            spans[id(report.node)] = (start, start + len(function.name.value))
-        else:
-            others.append(where(report.node, report))
-        # The nodes a fix edits are located in the same pass, presumed where the report is
-        # (``locate`` checks, and looks further otherwise).
+        name = _def_name_span(ctx, report.node)
+        if name is not None:
+            spans[id(report.node)] = name
+        elif id(report.node) not in reported:
+            reported[id(report.node)] = presumed.where(report.node, report)
+    # The nodes a fix edits are located in the same pass, presumed where the report is
+    # (``locate`` checks, and looks further otherwise), or where their own report is: a fix
+    # of the whole file edits nodes reported elsewhere.
+    others = list(reported.values())
+    for report in ctx.reports:
         if report.fix:
-            others.extend(where(node, report) for node in report.fix.anchors())
+            others.extend(
+                presumed.where(node, report)
+                for node in report.fix.anchors()
+                if id(node) not in reported
+            )
     spans.update(locate(ctx.module, text, others))
     return spans
+
+
+class _Presumed:
+    """Where a report's node is presumed to be, for ``locate``."""
+
+    def __init__(self, ctx: Context, text: str) -> None:
+        self.ctx = ctx
+        self.text = text
+        self.sites: dict[int, tuple[cst.FunctionDef, int] | None] = {}
+
+    def where(self, node: cst.CSTNode, report: Report) -> Where:
+        ctx, function, inner = self.ctx, report.function, None
+        if report.inner is not None:
+            statement, defs_before = report.inner
+            # It begins after the name of the last ``def`` walked before it, before the next's.
+            low = ctx.def_name_offset(defs_before - 1) if defs_before else None
+            high = ctx.def_name_offset(defs_before)
+            end = len(self.text) + 1
+            inner = statement, -1 if low is None else low, end if high is None else high
+            if function is None and type(statement) is cst.FunctionDef:
+                function = statement  # reported as its ``def`` was left: placed by its name
+        return node, report.statement, None if function is None else self.def_at(function), inner
+
+    def def_at(self, function: cst.FunctionDef) -> tuple[cst.FunctionDef, int] | None:
+        key = id(function)
+        if key not in self.sites:
+            index = self.ctx.def_site(function)
+            if index is None:
+                self.sites[key] = None
+            else:
+                site = self.ctx.lines.def_sites[index]
+                start = self.ctx.line_index.starts[site.name_line - 1] + site.name_column
+                self.sites[key] = (function, start)
+        return self.sites[key]
+
+
+def _def_name_span(ctx: Context, node: cst.CSTNode) -> tuple[int, int] | None:
+    """Where ``node`` stands when it is a ``def``'s name the line scan knows."""
+    function = ctx.function_named_by(node)
+    index = ctx.def_site(function) if function is not None else None
+    if function is None or index is None:
+        return None
+    site = ctx.lines.def_sites[index]
+    start = ctx.line_index.starts[site.name_line - 1] + site.name_column
+    return start, start + len(function.name.value)
 
 
 @contextmanager

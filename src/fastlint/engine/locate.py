@@ -1,24 +1,34 @@
 """Positions for the few nodes that are reported.
 
 libcst's ``PositionProvider`` computes a range for every node of every file (about 1.2 x the
-parse). Here code is generated only for the top-level statements that hold a reported node
-(the walker tells which statement a report was made in), noting where the reported nodes begin
-and end; the statement's text occurs in the file's text as it is, so ``str.find`` gives its
-offset. A node outside its presumed statement, or a statement whose text occurs twice, falls
-back to generating the module up to the last such node.
+parse). Here code is generated only for the innermost statement that holds a reported node (the
+walker tells which statement, at any depth, a report was made in), noting where the reported
+nodes begin and end; that statement's text occurs in the file's text as it is, below its line's
+indentation, between the names of the ``def``s walked before and after it (the line scan knows
+where those stand), so ``str.find`` gives its offset when it occurs there once. Otherwise the
+innermost ``def`` is generated (placed by its name), else the top-level statement, else the
+module up to the last such node.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 Span = tuple[int, int]  # character offsets: start, end
-# A node to locate, the index of the top-level statement it is presumed in, and the innermost
-# ``def`` presumed to hold it with the offset of that function's name in the text.
-Where = tuple[cst.CSTNode, int | None, tuple[cst.FunctionDef, int] | None]
+# The innermost statement presumed to hold a node, and bounds of its offset in the text: it
+# begins after the first and before the second.
+Inner = tuple[cst.BaseStatement, int, int]
+# A node to locate, the index of the top-level statement it is presumed in, the innermost
+# ``def`` presumed to hold it with the offset of that function's name in the text, and its
+# innermost statement.
+Where = tuple[cst.CSTNode, int | None, tuple[cst.FunctionDef, int] | None, Inner | None]
+_STATEMENTS = (cst.BaseStatement, cst.BaseSmallStatement)
+# Occurrences of a statement's first line looked at before giving up on finding it once only.
+_MAX_CANDIDATES = 32
 
 
 class _Done(Exception):
@@ -26,6 +36,8 @@ class _Done(Exception):
 
 
 class _LocatingState(CodegenState):
+    """Notes the tokens where each target begins and ends."""
+
     def __init__(self, module: cst.Module, targets: set[int], stop: bool = True) -> None:
         super().__init__(
             default_indent=module.default_indent, default_newline=module.default_newline
@@ -46,6 +58,19 @@ class _LocatingState(CodegenState):
             self.closed[key] = (self.open[key], len(self.tokens))
             if self.stop and len(self.closed) == len(self.targets):
                 raise _Done
+
+
+class _LinesState(_LocatingState):
+    """Generates a statement without the indentation of its block (which its text in the file
+    has), noting where each line's indentation goes."""
+
+    def __init__(self, module: cst.Module, targets: set[int]) -> None:
+        super().__init__(module, targets)
+        self.line_starts: list[int] = []  # token indices
+
+    def add_indent_tokens(self) -> None:
+        self.line_starts.append(len(self.tokens))
+        self.tokens.extend(self.indent_tokens)
 
 
 def _skip_trivia(text: str, offset: int, stop: int) -> int:
@@ -86,10 +111,12 @@ def locate(module: cst.Module, text: str, nodes: Collection[Where]) -> dict[int,
     Code is generated for the smallest part known to hold each node: its innermost ``def``
     (placed by the offset of its name, which the line scan knows), else its top-level statement
     (placed by finding its text), else the module up to the last node."""
+    spans: dict[int, Span] = {}
+    nodes = _locate_in_statements(module, text, _top_level(module, text, nodes), spans)
     by_function: dict[int, tuple[cst.FunctionDef, int, set[int], set[int | None]]] = {}
     by_statement: dict[int, set[int]] = {}
     rest: set[int] = set()
-    for node, statement, function in nodes:
+    for node, statement, function, _ in nodes:
         if function is not None:
             entry = by_function.get(id(function[0]))
             if entry is None:
@@ -100,7 +127,6 @@ def locate(module: cst.Module, text: str, nodes: Collection[Where]) -> dict[int,
             rest.add(id(node))
         else:
             by_statement.setdefault(statement, set()).add(id(node))
-    spans: dict[int, Span] = {}
     for function, name_offset, targets, statements in by_function.values():
         missing = _locate_in_function(module, function, name_offset, text, targets, spans)
         for node_id in missing:  # back to its statement, or the module
@@ -115,6 +141,142 @@ def locate(module: cst.Module, text: str, nodes: Collection[Where]) -> dict[int,
     if rest:
         _locate_in(module, module, text, rest, spans)
     return spans
+
+
+def _top_level(module: cst.Module, text: str, nodes: Collection[Where]) -> Collection[Where]:
+    """``nodes``, those that are top-level statements (or one of their small statements, as an
+    import a fix edits) presumed there, whatever the report they come with was made in."""
+    if not any(isinstance(node, _STATEMENTS) for node, *_ in nodes):
+        return nodes
+    index: dict[int, int] = {}
+    for position, statement in enumerate(module.body):
+        index[id(statement)] = position
+        if type(statement) is cst.SimpleStatementLine:
+            for small in statement.body:
+                index[id(small)] = position
+    found = []
+    for where in nodes:
+        position = index.get(id(where[0]))
+        if position is not None:
+            where = (where[0], position, None, (module.body[position], -1, len(text) + 1))
+        found.append(where)
+    return found
+
+
+def _locate_in_statements(
+    module: cst.Module, text: str, nodes: Collection[Where], spans: dict[int, Span]
+) -> list[Where]:
+    """Place the nodes whose innermost statement can be found once only; the others."""
+    by_inner: dict[int, tuple[Inner, set[int]]] = {}
+    for node, _, _, inner in nodes:
+        # A ``def`` is better placed by its name (``_locate_in_function``).
+        if inner is not None and type(inner[0]) is not cst.FunctionDef:
+            by_inner.setdefault(id(inner[0]), (inner, set()))[1].add(id(node))
+    for (statement, low, high), targets in by_inner.values():
+        _locate_in_statement(module, statement, low, high, text, targets, spans)
+    return [where for where in nodes if id(where[0]) not in spans]
+
+
+def _locate_in_statement(
+    module: cst.Module,
+    statement: cst.BaseStatement,
+    low: int,
+    high: int,
+    text: str,
+    targets: set[int],
+    spans: dict[int, Span],
+) -> None:
+    """Generate ``statement`` alone (up to its last target) and place it where its text occurs
+    once only, at the start of a line after ``low`` and before ``high``."""
+    state = _LinesState(module, targets)
+    try:
+        statement._codegen(state)
+    except _Done:
+        pass
+    tokens, starts = state.tokens, state.line_starts
+    # From its first line of code on: blank and comment lines above it are anywhere.
+    while starts and _is_trivia(tokens, starts):
+        del starts[0]
+    if not state.closed or not starts:
+        return
+    found = _occurrences(tokens, starts, low, high, text)
+    if type(statement) is cst.If and found is not None and "if" in tokens[starts[0] :]:
+        found, tokens = _as_elif(tokens, starts, low, high, text, found)
+    if found is None or len(found) != 1:
+        return
+    offset, indent = found[0]
+    first = starts[0]
+    for key, (begin, end) in list(state.closed.items()):
+        if begin < first and end <= first:
+            del state.closed[key]  # in the blank and comment lines above: placed another way
+    indices = {index for pair in state.closed.values() for index in pair}
+    offsets = _offsets(tokens[first:], {max(index - first, 0) for index in indices})
+    # Each token index stands past the indentation of the lines above it (the first excepted).
+    placed = {
+        index: offset
+        + offsets[max(index - first, 0)]
+        + len(indent) * (bisect.bisect_left(starts, index, 1) - 1)
+        for index in indices
+    }
+    _place(state, placed, 0, text, spans, targets)
+
+
+def _as_elif(
+    tokens: list[str],
+    starts: list[int],
+    low: int,
+    high: int,
+    text: str,
+    found: list[tuple[int, str]],
+) -> tuple[list[tuple[int, str]] | None, list[str]]:
+    """Generated alone, an ``elif`` reads ``if``: look for both, expect one of them once."""
+    keyword = tokens.index("if", starts[0])
+    as_elif = [*tokens[:keyword], "elif", *tokens[keyword + 1 :]]
+    found_elif = _occurrences(as_elif, starts, low, high, text)
+    if found_elif is None or (found and found_elif):
+        return None, tokens
+    return (found_elif, as_elif) if found_elif else (found, tokens)
+
+
+def _occurrences(
+    tokens: list[str], starts: list[int], low: int, high: int, text: str
+) -> list[tuple[int, str]] | None:
+    """Where the code of ``tokens`` from their first line start on (each next line indented as
+    the first) stands in ``text`` at a line start after ``low`` and before ``high``, with that
+    indentation: one, two (ambiguous: stop looking), none; or None when too many places begin
+    as its first line does."""
+    bounds = [*starts, len(tokens)]
+    lines = ["".join(tokens[start:stop]) for start, stop in zip(bounds, bounds[1:], strict=False)]
+    head = lines[0]
+    stop = high + len(head) - 1  # an occurrence begins before ``high``
+    found: list[tuple[int, str]] = []
+    offset = text.find(head, low + 1, stop) if head else -1
+    for _ in range(_MAX_CANDIDATES):
+        if offset < 0:
+            return found if head else None
+        line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+        indent = text[line_start:offset]
+        if not indent.strip(" \t\f") and _lines_follow(text, offset + len(head), indent, lines):
+            found.append((offset, indent))
+            if len(found) > 1:
+                return found
+        offset = text.find(head, offset + 1, stop)
+    return None
+
+
+def _is_trivia(tokens: list[str], starts: list[int]) -> bool:
+    """Whether the first line of ``tokens`` (from ``starts[0]``) is blank or a comment."""
+    stop = starts[1] if len(starts) > 1 else len(tokens)
+    line = "".join(tokens[starts[0] : stop]).lstrip(" \t\f")
+    return not line.strip() or line.startswith("#")
+
+
+def _lines_follow(text: str, offset: int, indent: str, lines: list[str]) -> bool:
+    for line in lines[1:]:
+        if not text.startswith(indent, offset) or not text.startswith(line, offset + len(indent)):
+            return False
+        offset += len(indent) + len(line)
+    return True
 
 
 def _locate_in_function(
@@ -161,64 +323,32 @@ def _locate_in_header(
     targets: set[int],
     spans: dict[int, Span],
 ) -> set[int]:
-    """Generate only the parameters and the return annotation, placed after ``name(``: what a
-    signature finding needs (a missing annotation, ``Any``, ``Optional[...]``), without the
-    decorators and the body. The targets it could not place."""
-    after_name, before_params = function.whitespace_after_name, function.whitespace_before_params
-    if (
-        function.type_parameters is not None
-        or type(after_name) is not cst.SimpleWhitespace
-        or type(before_params) is not cst.SimpleWhitespace
-    ):
-        return targets
-    start = name_offset + len(function.name.value) + len(after_name.value)
-    if not text.startswith("(", start):
-        return targets
-    start += 1 + len(before_params.value)
-    remaining = _place_part(module, function.params, {}, start, indent, text, targets, spans)
-    if remaining and function.returns is not None:
-        length = _length(module, function.params, indent)
-        after = start + length
-        if text.startswith(")", after):
-            returns = {"default_indicator": "->"}
-            remaining = _place_part(
-                module, function.returns, returns, after + 1, indent, text, remaining, spans
-            )
-    return remaining
-
-
-def _place_part(
-    module: cst.Module,
-    node: cst.CSTNode,
-    options: dict[str, str],
-    start: int,
-    indent: str,
-    text: str,
-    targets: set[int],
-    spans: dict[int, Span],
-) -> set[int]:
-    """Generate ``node`` alone (up to its last target) as if it began at ``start``; place its
-    targets when its text is there indeed."""
+    """Generate only the signature, from the name to the colon, placed at the name: what a
+    signature finding needs (a missing annotation, ``Any``, ``Optional[...]``, where ``-> None``
+    goes), without the decorators and the body. The targets it could not place."""
     state = _LocatingState(module, targets)
     state.indent_tokens.append(indent)
-    try:
-        node._codegen(state, **options)
+    try:  # as ``FunctionDef._codegen_impl`` does after ``def``
+        function.name._codegen(state)
+        function.whitespace_after_name._codegen(state)
+        if function.type_parameters is not None:
+            function.type_parameters._codegen(state)
+        function.whitespace_after_type_parameters._codegen(state)
+        state.add_token("(")
+        function.whitespace_before_params._codegen(state)
+        function.params._codegen(state)
+        state.add_token(")")
+        if function.returns is not None:
+            function.returns._codegen(state, default_indicator="->")
+        function.whitespace_before_colon._codegen(state)
+        state.add_token(":")
     except _Done:
         pass
-    if not state.closed or not text.startswith("".join(state.tokens), start):
+    if not state.closed or not text.startswith("".join(state.tokens), name_offset):
         return targets
     offsets = _offsets(state.tokens, {index for pair in state.closed.values() for index in pair})
-    _place(state, offsets, start, text, spans, targets)
+    _place(state, offsets, name_offset, text, spans, targets)
     return targets - state.closed.keys()
-
-
-def _length(module: cst.Module, node: cst.CSTNode, indent: str) -> int:
-    state = CodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline
-    )
-    state.indent_tokens.append(indent)
-    node._codegen(state)
-    return sum(len(token) for token in state.tokens)
 
 
 def _locate_in(

@@ -15,8 +15,24 @@ from fastlint.semantic.cst_fields import FIELDS, child_fields
 Handler = Callable[[Any], None]
 
 
+class StatementState:
+    """The innermost statement being walked, at any depth (a ``SimpleStatementLine`` or a
+    compound statement), and how many ``def``s the walk had met before it: a report made there
+    is located by generating that statement alone (``engine/locate.py``)."""
+
+    __slots__ = ("defs", "defs_before", "node")
+
+    def __init__(self) -> None:
+        self.node: cst.BaseStatement | None = None
+        self.defs_before = 0  # ``def``s met before ``node``
+        self.defs = 0  # ``def``s met so far
+
+
 class ScopeTracker:
-    """Told when the walker enters and leaves a function or class body."""
+    """Told when the walker enters and leaves a function or class body; its ``statement_state``
+    is kept up to date by the walker."""
+
+    statement_state: StatementState
 
     def enter_scope(self, node: cst.CSTNode) -> None:
         raise NotImplementedError
@@ -39,28 +55,29 @@ class Walker:
         self._visitors = visitors
         self._leavers = leavers
         self._scopes = scopes
+        self._state = scopes.statement_state
 
     def walk(self, node: cst.CSTNode) -> None:
         """Visit ``node``, walk its children (a scope's in scope order), then leave it."""
         node_type = type(node)
+        scoped = _SCOPED.get(node_type)
+        if scoped is not None:  # a statement or a lambda: walked around its own events
+            scoped(self, node)
+            return
         handlers = self._visitors.get(node_type)
         if handlers:
             for handler in handlers:
                 handler(node)
-        scoped = _SCOPED.get(node_type)
-        if scoped is not None:
-            scoped(self, node)
-        else:
-            walk = self.walk
-            for name in FIELDS.get(node_type) or child_fields(node_type):
-                value = getattr(node, name)
-                if value is None or value.__class__ is str:
-                    continue
-                if value.__class__ is tuple or value.__class__ is list:
-                    for item in value:
-                        walk(item)
-                else:
-                    walk(value)
+        walk = self.walk
+        for name in FIELDS.get(node_type) or child_fields(node_type):
+            value = getattr(node, name)
+            if value is None or value.__class__ is str:
+                continue
+            if value.__class__ is tuple or value.__class__ is list:
+                for item in value:
+                    walk(item)
+            else:
+                walk(value)
         handlers = self._leavers.get(node_type)
         if handlers:
             for handler in handlers:
@@ -81,6 +98,41 @@ class Walker:
         if handlers:
             for handler in handlers:
                 handler(module)
+
+    def _walk_statement(self, node: cst.BaseStatement) -> None:
+        """``walk`` for a statement, the innermost statement meanwhile (its handlers included)."""
+        state = self._state
+        outer, outer_defs = state.node, state.defs_before
+        state.node, state.defs_before = node, state.defs
+        node_type = type(node)
+        if node_type is cst.FunctionDef:
+            state.defs += 1
+        handlers = self._visitors.get(node_type)
+        if handlers:
+            for handler in handlers:
+                handler(node)
+        scope = _SCOPES.get(node_type)
+        if scope is not None:
+            scope(self, node)
+        else:
+            self._walk_children(node, node_type)
+        handlers = self._leavers.get(node_type)
+        if handlers:
+            for handler in handlers:
+                handler(node)
+        state.node, state.defs_before = outer, outer_defs
+
+    def _walk_children(self, node: cst.CSTNode, node_type: type) -> None:
+        walk = self.walk
+        for name in FIELDS.get(node_type) or child_fields(node_type):
+            value = getattr(node, name)
+            if value is None or value.__class__ is str:
+                continue
+            if value.__class__ is tuple or value.__class__ is list:
+                for item in value:
+                    walk(item)
+            else:
+                walk(value)
 
     def _walk_all(self, nodes: Iterable[cst.CSTNode]) -> None:
         for item in nodes:
@@ -108,17 +160,43 @@ class Walker:
         self._scopes.leave_scope(node)
 
     def _walk_lambda(self, node: cst.Lambda) -> None:
+        handlers = self._visitors.get(cst.Lambda)
+        if handlers:
+            for handler in handlers:
+                handler(node)
         self.walk(node.params)
         self._scopes.enter_scope(node)
         self.walk(node.body)
         self._scopes.leave_scope(node)
+        handlers = self._leavers.get(cst.Lambda)
+        if handlers:
+            for handler in handlers:
+                handler(node)
 
 
-# The node types walked in their own order, around scope events; one lookup per node. Plain
-# functions, not bound methods kept on the walker: a walker holding its own methods is a
+# Plain functions, not bound methods kept on the walker: a walker holding its own methods is a
 # reference cycle, which keeps the whole tree alive until the collector finds it.
-_SCOPED: dict[type, Callable[[Walker, Any], None]] = {  # noqa: FST505 (each takes its own node type)
+# The node types whose children are walked in their own order, around scope events.
+_SCOPES: dict[type, Callable[[Walker, Any], None]] = {  # noqa: FST505 (each takes its own node type)
     cst.FunctionDef: Walker._walk_function,
     cst.ClassDef: Walker._walk_class,
+}
+# The node types ``walk`` hands over whole (handlers included); one lookup per node.
+_SCOPED: dict[type, Callable[[Walker, Any], None]] = {  # noqa: FST505 (each takes its own node type)
     cst.Lambda: Walker._walk_lambda,
+    **dict.fromkeys(
+        (
+            cst.SimpleStatementLine,
+            cst.FunctionDef,
+            cst.ClassDef,
+            cst.If,
+            cst.For,
+            cst.While,
+            cst.With,
+            cst.Try,
+            cst.TryStar,
+            cst.Match,
+        ),
+        Walker._walk_statement,
+    ),
 }
