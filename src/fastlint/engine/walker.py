@@ -68,6 +68,8 @@ class Walker:
         if handlers:
             for handler in handlers:
                 handler(node)
+        # ``_walk_children`` inlined: this runs for every node of every file (about 1.5 million
+        # per corpus run), where one more call per node shows.
         walk = self.walk
         for name in FIELDS.get(node_type) or child_fields(node_type):
             value = getattr(node, name)

@@ -19,7 +19,7 @@ from fastlint.knowledge.fastapi import ANNOTATED, declaration_name
 from fastlint.project.classes import ClassFacts, read_classes
 from fastlint.project.route_facts import read_route_facts
 from fastlint.project.routers import RouterFacts, read_routers
-from fastlint.project.skim import TRANSPARENT, parse_skimmed
+from fastlint.project.skim import TRANSPARENT, decorator_names, parse_skimmed
 from fastlint.semantic.ast_tree import AstValues, AstWalk, ModuleImports, dotted_name
 from fastlint.semantic.resolver import absolute
 from fastlint.semantic.values import Callee
@@ -71,15 +71,6 @@ class ModuleFacts:
     dependencies: dict[str, str] = field(default_factory=dict)
     # Module-level ``APIRouter``s: prefix, included routers, route paths (FST212).
     routers: dict[str, RouterFacts] = field(default_factory=dict)
-
-
-def _decorator_names(node: ast.FunctionDef) -> list[str]:
-    names = []
-    for expression in node.decorator_list:
-        if type(expression) is ast.Call:
-            expression = expression.func
-        names.append((dotted_name(expression) or "").rpartition(".")[2])
-    return names
 
 
 def _is_first_use(test: ast.expr, imports: ModuleImports) -> bool:
@@ -147,7 +138,7 @@ class _FactsWalk(AstWalk):
         if type(scope) is ast.ClassDef:
             return True
         return type(scope) is ast.FunctionDef and all(
-            name in _TRANSPARENT for name in _decorator_names(scope)
+            name in _TRANSPARENT for name in decorator_names(scope)
         )
 
     def on_enter(self, scope: ast.AST) -> None:
@@ -158,7 +149,7 @@ class _FactsWalk(AstWalk):
             inner = f"{prefix}{scope.name}."
             self.facts.classes.add(inner[:-1])
         elif type(scope) is ast.FunctionDef and prefix is not None:
-            decorators = _decorator_names(scope)
+            decorators = decorator_names(scope)
             if all(name in _TRANSPARENT for name in decorators):
                 reading = _Reading(f"{prefix}{scope.name}", "contextmanager" in decorators)
         self._readings.append(reading)
