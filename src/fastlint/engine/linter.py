@@ -77,6 +77,8 @@ class Linter:
         self._visit_plan = _plan(self.rules, "visit_")
         self._leave_plan = _plan(self.rules, "leave_")
         self._codes = {rule.code for rule in self.rules}
+        # Shorter strings first: they are the likelier to occur, and ``any`` stops at one.
+        self._needles = [(rule, sorted(rule.requires_text, key=len)) for rule in self.rules]
         self._unused_noqa = UNUSED_NOQA in self._codes  # FST002: record what noqa suppressed
 
     # -- entry points -----------------------------------------------------------------------
@@ -101,7 +103,7 @@ class Linter:
             return self._syntax_error(path, row, column, message)
         except (RecursionError, MemoryError, ValueError, SyntaxError) as error:
             return self._syntax_error(path, 1, 1, f"cannot parse the file: {_one_line(str(error))}")
-        active = [rule for rule in self.rules if _may_match(rule, text)]
+        active = self._active_rules(text)
         ctx = Context(path, text, module, self.options)
         ctx.target_version = self.target_version
         if self._needs_project:
@@ -120,6 +122,24 @@ class Linter:
         return sorted(found)
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _active_rules(self, text: str) -> list[type[Rule]]:
+        """The rules whose ``requires_text`` occurs in ``text``; each string is searched for once
+        per file, however many rules share it."""
+        found: dict[str, bool] = {}
+        active = []
+        for rule, needles in self._needles:
+            for needle in needles:
+                hit = found.get(needle)
+                if hit is None:
+                    hit = found[needle] = needle in text
+                if hit:
+                    break
+            else:
+                if needles:
+                    continue
+            active.append(rule)
+        return active
 
     def _walk(self, ctx: Context, active: list[type[Rule]]) -> list[Diagnostic]:
         instances: dict[int, Rule] = {}
@@ -321,10 +341,6 @@ def _syntax_error_location(text: str, error: cst.ParserSyntaxError) -> tuple[int
     except (ValueError, RecursionError, MemoryError):
         pass
     return error.raw_line, error.raw_column + 1, _one_line(error.message)
-
-
-def _may_match(rule: type[Rule], text: str) -> bool:
-    return not rule.requires_text or any(needle in text for needle in rule.requires_text)
 
 
 def _call_names(names: frozenset[str], ctx: Context) -> set[str]:
