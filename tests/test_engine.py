@@ -46,6 +46,35 @@ def test_a_crashing_rule_is_reported_and_the_others_still_run() -> None:
     assert CrashingRule.calls == 1  # disabled for the rest of the file after its first crash
 
 
+class CrashingByName(Rule):
+    """Reached through the engine's dispatch of calls by name, and crashing on leave too."""
+
+    code = "FST997"
+    name = "crashing-by-name"
+    summary = "test only"
+    message = "never"
+    docs = ""
+    call_names = frozenset({"sleep"})
+    calls: ClassVar[int] = 0
+
+    def visit_Call(self, node: cst.Call) -> None:
+        CrashingByName.calls += 1
+        raise ValueError("by name")
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        CrashingByName.calls += 1
+
+
+def test_a_rule_crashing_in_dispatch_by_call_name_is_dropped_everywhere() -> None:
+    code = "import time\nasync def f():\n    time.sleep(1)\n    time.sleep(2)\n"
+    found = Linter([*DEFAULT, CrashingByName], project=ProjectIndex()).lint_text(code, "x.py")
+    codes = [d.code for d in found]
+    assert codes.count("FST101") == 2
+    assert codes.count("FST001") == 1
+    assert "FST997" in next(d.message for d in found if d.code == "FST001")
+    assert CrashingByName.calls == 1  # neither its second call nor its leave_FunctionDef ran
+
+
 @pytest.mark.parametrize(
     ("comment", "reported"),
     [

@@ -6,9 +6,9 @@ import ast
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -146,33 +146,20 @@ class Linter:
         for index, rule in enumerate(self.rules):
             if rule in active:
                 instances[index] = rule(ctx)
-        crashes: list[Diagnostic] = []
-
-        def guard(rule: Rule, method: Handler) -> Handler:
-            def call(node: cst.CSTNode) -> None:
-                if rule.code in failed:
-                    return
-                try:
-                    method(node)
-                except Exception as error:  # a broken rule must not stop the others
-                    failed.add(rule.code)
-                    crashes.append(_crash(ctx.path, rule, error))
-
-            return call
-
-        failed: set[str] = set()
-        visitors = self._bind(self._visit_plan, instances, guard, ctx)
-        leavers = self._bind(self._leave_plan, instances, guard, ctx)
+        crashes = _Crashes(ctx.path)
+        visitors = self._bind(self._visit_plan, instances, crashes, ctx)
+        leavers = self._bind(self._leave_plan, instances, crashes, ctx)
         _EngineHooks(ctx).install(visitors, leavers)
-        Walker(visitors, leavers, ctx).walk_module(ctx.module, ctx.statement)
-        return crashes
+        crashes.tables += [visitors, leavers]
+        try:
+            Walker(visitors, leavers, ctx, crashes).walk_module(ctx.module, ctx.statement)
+        finally:
+            crashes.tables.clear()  # they refer to the dispatchers, which refer to ``crashes``
+        return crashes.found
 
     @staticmethod
     def _bind(
-        plan: Plan,
-        instances: dict[int, Rule],
-        guard: Callable[[Rule, Handler], Handler],
-        ctx: Context,
+        plan: Plan, instances: dict[int, Rule], crashes: _Crashes, ctx: Context
     ) -> dict[type, list[Handler]]:
         bound: dict[type, list[Handler]] = {}
         for node_type, entries in plan.items():
@@ -182,14 +169,15 @@ class Linter:
                 if index not in instances:
                     continue
                 rule = instances[index]
-                handler = guard(rule, getattr(rule, method))
+                handler = getattr(rule, method)
                 if node_type is cst.Call and rule.call_names:
                     for name in _call_names(rule.call_names, ctx):
                         by_name.setdefault(name, []).append(handler)
                 else:
                     handlers.append(handler)
             if by_name:
-                handlers.append(_by_call_name(by_name))
+                crashes.tables.append(by_name)
+                handlers.append(_by_call_name(by_name, crashes))
             if handlers:
                 bound[node_type] = handlers
         return bound
@@ -352,7 +340,27 @@ def _call_names(names: frozenset[str], ctx: Context) -> set[str]:
     return found
 
 
-def _by_call_name(by_name: dict[str, list[Handler]]) -> Handler:
+class _Crashes:
+    """Called with a handler that raised: a rule's error is reported once (FST001) and the
+    rule's handlers are dropped from ``tables`` (a broken rule must not stop the others); an
+    error of the engine's own hooks propagates."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.found: list[Diagnostic] = []
+        self.tables: list[dict[Any, list[Handler]]] = []
+
+    def __call__(self, handler: Handler, error: Exception) -> None:
+        rule = getattr(handler, "__self__", None)
+        if not isinstance(rule, Rule):
+            raise error
+        self.found.append(_crash(self.path, rule, error))
+        for table in self.tables:
+            for key, handlers in table.items():
+                table[key] = [h for h in handlers if getattr(h, "__self__", None) is not rule]
+
+
+def _by_call_name(by_name: dict[str, list[Handler]], crashed: _Crashes) -> Handler:
     get = by_name.get
 
     def dispatch(node: cst.Call) -> None:
@@ -366,7 +374,10 @@ def _by_call_name(by_name: dict[str, list[Handler]]) -> Handler:
             return
         if handlers:
             for handler in handlers:
-                handler(node)
+                try:
+                    handler(node)
+                except Exception as error:
+                    crashed(handler, error)
 
     return dispatch
 
