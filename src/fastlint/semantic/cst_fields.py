@@ -93,3 +93,32 @@ def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
             yield from value
         elif kind is not MaybeSentinel:
             yield value
+
+
+_EVERY_FIELD: dict[type, tuple[str, ...]] = {}
+
+
+def generates_char(node: cst.CSTNode, char: str) -> bool:
+    """Whether ``char`` occurs in the code libcst would generate for ``node``, without
+    generating it: generated code is the node's string fields (names, literals, whitespace,
+    comments) and fixed tokens, so this is exact for a character no fixed token holds (``#``:
+    a comment, or a string that holds one)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        names = _EVERY_FIELD.get(kind)
+        if names is None:
+            found = dataclasses.fields(kind) if dataclasses.is_dataclass(kind) else ()
+            names = _EVERY_FIELD[kind] = tuple(f.name for f in found)  # noqa: FST509 (a memo of libcst's node types)
+        for name in names:
+            value = getattr(item, name)
+            value_kind = value.__class__
+            if value_kind is str:
+                if char in value:
+                    return True
+            elif value_kind is tuple or value_kind is list:
+                stack.extend(value)
+            elif isinstance(value, cst.CSTNode):
+                stack.append(value)
+    return False

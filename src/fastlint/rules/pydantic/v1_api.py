@@ -20,6 +20,7 @@ from fastlint.knowledge.pydantic import (
 )
 from fastlint.rules.pydantic.options import ChoiceOption
 from fastlint.rules.pydantic.v1_docs import DOCS
+from fastlint.semantic.cst_fields import generates_char
 from fastlint.semantic.cst_tree import dotted_name
 from fastlint.semantic.models import ModelClass
 
@@ -135,7 +136,7 @@ class PydanticV1Api(Rule):
             return None  # the v1 ``BaseSettings`` import comes first (its own fix)
         module = self.ctx.module
         entries = _plain_entries(node)
-        if entries is None or "#" in module.code_for_node(node.body):
+        if entries is None or generates_char(node.body, "#"):
             return None
         if _has_model_config(owner):
             return None
