@@ -53,13 +53,13 @@ def dotted_name(node: ast.AST) -> str | None:
     if type(node) is ast.Name:
         return node.id  # type: ignore[attr-defined]  # the commonest case, answered first
     parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    elif isinstance(node, ast.Constant) and any(node.value is c for c in _NAMED_CONSTANTS):
-        parts.append(repr(node.value))
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is ast.Name:
+        parts.append(node.id)  # type: ignore[attr-defined]
+    elif type(node) is ast.Constant and any(node.value is c for c in _NAMED_CONSTANTS):  # type: ignore[attr-defined]
+        parts.append(repr(node.value))  # type: ignore[attr-defined]
     else:
         return None
     return ".".join(reversed(parts))
@@ -173,6 +173,8 @@ def _param_names(args: ast.arguments) -> Iterator[str]:
 class ModuleImports(NameResolver[ast.AST]):
     """Resolves local names to qualified names for one module's ``ast`` tree."""
 
+    FUNCTION_TYPES = frozenset(_FUNCTION_SCOPES)
+
     def __init__(self, module: ast.Module) -> None:
         super().__init__()
         self._module = _LocalBindings()
@@ -202,9 +204,6 @@ class ModuleImports(NameResolver[ast.AST]):
         for body in bodies:
             for inner in body:
                 self._read_module_statement(inner)
-
-    def is_function_scope(self, scope: ast.AST) -> bool:
-        return isinstance(scope, _FUNCTION_SCOPES)
 
     def _read_function(self, scope: ast.AST) -> _LocalBindings:
         found = _LocalBindings()

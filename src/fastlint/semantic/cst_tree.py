@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from fastlint.semantic.cst_fields import iter_children
+from libcst import MaybeSentinel
+
+from fastlint.semantic.cst_fields import FIELDS, child_fields, iter_children
 from fastlint.semantic.resolver import NameResolver
 from fastlint.semantic.values import ValueModel
 
@@ -23,11 +25,14 @@ def identifier(name: str) -> str:
 
 def dotted_name(node: cst.CSTNode) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
+    if type(node) is cst.Name:  # the commonest case, answered first
+        value: str = node.value  # type: ignore[attr-defined]
+        return value if value.isascii() else unicodedata.normalize("NFKC", value)
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
+    while type(node) is cst.Attribute:
+        parts.append(node.attr.value)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is not cst.Name:
         return None
     parts.append(node.value)
     return identifier(".".join(reversed(parts)))
@@ -135,19 +140,46 @@ class _LocalBindings:
             self._bind(name)
 
 
+# Nodes that bind nothing and hold nothing that binds: skipped without reading their fields.
+_SCAN_LEAVES = frozenset(
+    {cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Pass, cst.Ellipsis}
+    | {cst.Break, cst.Continue, cst.Newline, cst.EmptyLine}
+)
+
+
 def _scan_scope(body: cst.CSTNode, bindings: _LocalBindings) -> None:
-    stack = [body]
+    """Every binding of a scope's body, nested scopes left out: the children of each node are
+    pushed in field order (``iter_children``, inlined: this scan reads every node of every
+    function asked about), popped last first."""
+    stack: list[cst.CSTNode] = [body]
     add = bindings.add_statement
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    fields_of = FIELDS.get
+    leaves = _SCAN_LEAVES
     while stack:
-        node = stack.pop()
+        node = pop()
         kind = type(node)
+        if kind in leaves:
+            continue
+        if kind is cst.Attribute:
+            push(node.value)  # type: ignore[attr-defined]  # its one code field
+            continue
         if kind in _BINDING_TYPES:
             add(node)
             if kind in _SCOPE_TYPES or kind is cst.Import or kind is cst.ImportFrom:
                 continue  # nested scopes are their own; imports hold no bindings below
         elif kind is cst.Lambda:
             continue
-        stack.extend(iter_children(node))
+        for name in fields_of(kind) or child_fields(kind):
+            value = getattr(node, name)
+            value_kind = value.__class__
+            if value_kind is tuple or value_kind is list:
+                extend(value)
+            elif value is not None and value_kind not in _NOT_NODES:
+                push(value)
+
+
+_NOT_NODES = frozenset({str, bool, MaybeSentinel})
 
 
 def _param_names(params: cst.Parameters) -> Iterable[str]:
@@ -160,6 +192,8 @@ def _param_names(params: cst.Parameters) -> Iterable[str]:
 
 class ImportTable(NameResolver[cst.CSTNode]):
     """Resolves local names to qualified names for one file."""
+
+    FUNCTION_TYPES = frozenset({cst.FunctionDef, cst.Lambda})
 
     def __init__(self, module: cst.Module) -> None:
         super().__init__()
@@ -189,9 +223,6 @@ class ImportTable(NameResolver[cst.CSTNode]):
                 self._read_module_statement(inner)
         else:
             self._module.add_statement(statement)
-
-    def is_function_scope(self, scope: cst.CSTNode) -> bool:
-        return isinstance(scope, (cst.FunctionDef, cst.Lambda))
 
     def _read_function(self, scope: cst.FunctionDef | cst.Lambda) -> _LocalBindings:
         found = _LocalBindings()

@@ -33,6 +33,9 @@ class NameResolver(Generic[NodeT]):
     subclass says which scopes are functions, how to read one, and how to spell a dotted name."""
 
     _module: Bindings
+    # The node types of function scopes (exact types: neither tree subclasses them), tested
+    # inline by the hot lookups here and in ``semantic/values.py``.
+    FUNCTION_TYPES: frozenset[type] = frozenset()
 
     def __init__(self) -> None:
         self._scopes: dict[int, Bindings] = {}
@@ -44,7 +47,7 @@ class NameResolver(Generic[NodeT]):
         self.nested_imports.update(names)
 
     def is_function_scope(self, scope: NodeT) -> bool:
-        raise NotImplementedError
+        return type(scope) in self.FUNCTION_TYPES
 
     def _read_function(self, scope: NodeT) -> Bindings:
         raise NotImplementedError
@@ -66,23 +69,24 @@ class NameResolver(Generic[NodeT]):
     def resolve_name(self, name: str, scopes: Sequence[NodeT] = ()) -> str | None:
         """The qualified name ``name`` refers to from inside ``scopes`` (outermost first), or None
         when it is a local variable, a module-level definition or unknown."""
-        if (
-            name not in self._module.imports
-            and name not in _BUILTINS
-            and name not in self.nested_imports
-        ):
+        module = self._module
+        imports = module.imports
+        if name not in imports and name not in _BUILTINS and name not in self.nested_imports:
             return None  # nothing of that name was ever imported: local or unknown
-        for scope in reversed(scopes):
-            if not self.is_function_scope(scope):
-                continue  # class bodies do not enclose the functions inside them
-            bindings = self.bindings_of(scope)
-            if name in bindings.imports:
-                return bindings.imports[name]
-            if name in bindings.names:
-                return None
-        if name in self._module.imports:
-            return self._module.imports[name]
-        if name in self._module.names:
+        if scopes:
+            function_types = self.FUNCTION_TYPES
+            known = self._scopes
+            for scope in reversed(scopes):
+                if type(scope) not in function_types:
+                    continue  # class bodies do not enclose the functions inside them
+                bindings = known.get(id(scope)) or self.bindings_of(scope)
+                if name in bindings.imports:
+                    return bindings.imports[name]
+                if name in bindings.names:
+                    return None
+        if name in imports:
+            return imports[name]
+        if name in module.names:
             return None
         if name in _BUILTINS:
             return f"builtins.{name}"
@@ -91,8 +95,10 @@ class NameResolver(Generic[NodeT]):
     def resolve(self, node: NodeT, scopes: Sequence[NodeT] = ()) -> str | None:
         """The qualified name of a Name/Attribute chain (``r.get`` -> ``requests.get``)."""
         dotted = self.dotted(node)
-        if dotted is None:
-            return None
+        return self.resolve_dotted(dotted, scopes) if dotted is not None else None
+
+    def resolve_dotted(self, dotted: str, scopes: Sequence[NodeT] = ()) -> str | None:
+        """``resolve`` of a node spelled ``dotted``."""
         head, _, rest = dotted.partition(".")
         qualified = self.resolve_name(head, scopes)
         if qualified is None:

@@ -223,7 +223,7 @@ class ValueModel:
         scope = scopes[-1] if scopes else None
         if scope is None:
             self._store[_MODULE][dotted] = kind
-        elif self.resolver.is_function_scope(scope):
+        elif type(scope) in self.resolver.FUNCTION_TYPES:
             self._function_store(scope, scopes)[dotted] = kind
         elif kind is not None and not rest:  # a class attribute: ``self.x`` in its methods
             names = self._store.setdefault(id(scope), {})
@@ -272,11 +272,15 @@ class ValueModel:
             owner = self._class_of(scopes)
             return self._store.get(id(owner), {}).get(dotted) if owner is not None else None
         resolver = self.resolver
+        function_types = resolver.FUNCTION_TYPES
+        stores = self._store
         for index in range(len(scopes) - 1, -1, -1):
             scope = scopes[index]
-            if not resolver.is_function_scope(scope):
+            if type(scope) not in function_types:
                 continue  # class bodies do not enclose the functions inside them
-            names = self._function_store(scope, scopes[: index + 1])
+            names = stores.get(id(scope))
+            if names is None or (id(scope) in self._partial and not self._local_only):
+                names = self._function_store(scope, scopes[: index + 1])  # first read
             if dotted in names:
                 return names[dotted]
             bindings = resolver.bindings_of(scope)
@@ -347,7 +351,7 @@ class ValueModel:
         func = self.call_func(call)
         dotted = self.dotted(func)
         resolver = self.resolver
-        qualified = resolver.resolve(func, scopes) if dotted is not None else None
+        qualified = resolver.resolve_dotted(dotted, scopes) if dotted is not None else None
         receiver = method = None
         attribute = self.attribute(func)
         if attribute is not None:
@@ -477,7 +481,8 @@ class ValueModel:
 
     def _class_of(self, scopes: Scopes) -> Node | None:
         """The innermost class around the code (``self.x`` lives there)."""
+        function_types = self.resolver.FUNCTION_TYPES
         for index in range(len(scopes) - 1, -1, -1):
-            if not self.resolver.is_function_scope(scopes[index]):
+            if type(scopes[index]) not in function_types:
                 return scopes[index]
         return None
