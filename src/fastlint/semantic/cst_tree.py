@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Iterable
 
 import libcst as cst
-
 from libcst import MaybeSentinel
 
 from fastlint.semantic.cst_fields import FIELDS, child_fields, iter_children
