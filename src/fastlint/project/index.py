@@ -82,6 +82,10 @@ class ProjectIndex:
         self._digests: dict[str, str | None] = {}  # module name -> digest of the text read
         self._stamps: dict[str, tuple[Path, int, int]] = {}  # read from disk: path, mtime, size
         self._analyses: dict[BlockingPolicy, BlockingAnalysis] = {}
+        # Where each qualified name led (``_follow``), with what finding it read: the same names
+        # are asked from many files. Valid while no module read is forgotten.
+        self._followed: dict[str, tuple[tuple[ModuleFacts, str] | str | None, frozenset[Touch]]]
+        self._followed = {}
         self.store: FactsStore | None = None  # facts cached by content, across runs
         self._recording: set[Touch] | None = None
         self._recorded_functions: set[str] = set()  # whose closure is in the recording
@@ -113,6 +117,7 @@ class ProjectIndex:
             del self._modules[name]
         if missing:
             self._analyses.clear()
+            self._followed.clear()
 
     def contains(self, path: Path | str) -> bool:
         return self.finder.package_root(Path(os.path.abspath(path))) in self.finder.roots
@@ -130,6 +135,7 @@ class ProjectIndex:
         if name in self._modules:  # read before, or asked for and missing: answers may change
             del self._modules[name]
             self._analyses.clear()
+            self._followed.clear()
         # Read when first asked: most linted files are never called into from another file.
         self._given[name] = (os.path.abspath(path), text, digest)
 
@@ -163,6 +169,7 @@ class ProjectIndex:
             del self._modules[name]
         if stale or appeared:
             self._analyses.clear()
+            self._followed.clear()
         return bool(stale or appeared)
 
     def _read(self, name: str) -> ModuleFacts | None:
@@ -196,7 +203,21 @@ class ProjectIndex:
     def _follow(self, qualified: str) -> tuple[ModuleFacts, str] | str | None:
         """Where a qualified name leads, following re-exports: the first-party module that
         defines it and the name there, or the name outside the project that a first-party
-        module re-exports (``from fastapi import APIRouter`` in ``app/utils.py``), or None."""
+        module re-exports (``from fastapi import APIRouter`` in ``app/utils.py``), or None.
+        Found once per index; what finding it read is recorded on every ask."""
+        found = self._followed.get(qualified)
+        if found is None:
+            outer, self._recording = self._recording, set()
+            try:
+                leads = self._lead(qualified)
+            finally:
+                touched, self._recording = self._recording, outer
+            found = self._followed[qualified] = (leads, frozenset(touched))
+        if self._recording is not None:
+            self._recording |= found[1]
+        return found[0]
+
+    def _lead(self, qualified: str) -> tuple[ModuleFacts, str] | str | None:
         outside = None
         for _ in range(_MAX_ALIAS_HOPS):
             parts = qualified.split(".")
@@ -405,6 +426,7 @@ class ProjectIndex:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_analyses"] = {}  # recomputed on demand in a worker
+        state["_followed"] = {}
         state["_recording"] = None
         return state
 

@@ -27,16 +27,28 @@ _NOT_CODE = frozenset(
 _FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
 
 
+def code_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an ``ast`` node type that may hold code, in field order."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = tuple(f for f in kind._fields if f not in _NOT_CODE)  # type: ignore[attr-defined]
+        _FIELDS[kind] = fields  # noqa: FST509 (a memo of ast's node types)
+        _REVERSED_FIELDS[kind] = fields[::-1]  # noqa: FST509 (a memo of ast's node types)
+    return fields
+
+
+_REVERSED_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+# What a code field holds besides nodes (``Dict.keys`` holds None for ``**``, ``MatchClass``
+# attribute names are strings, ``MatchSingleton`` holds a constant): the hot loops below push
+# field values unchecked and skip these when popped, which keeps the nodes' order.
+_NOT_NODES = frozenset({type(None), str, bool, int, float, complex, bytes, type(...)})
+
+
 def children(node: ast.AST) -> list[ast.AST]:
     """The child nodes of ``node`` that may hold code, in field order (``ast.iter_child_nodes``
     without its generator, and without leaves and fields that hold no code)."""
-    kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = tuple(f for f in kind._fields if f not in _NOT_CODE)
-        _FIELDS[kind] = fields  # noqa: FST509 (a memo of ast's node types)
     found: list[ast.AST] = []
-    for name in fields:
+    for name in _FIELDS.get(type(node)) or code_fields(type(node)):
         value = getattr(node, name, None)
         if type(value) is list:
             for item in value:
@@ -139,27 +151,40 @@ class _LocalBindings:
 _NOT_ENTERED = frozenset({*_DEFS, ast.Lambda, ast.Import, ast.ImportFrom})
 
 
+_SCAN_SKIPPED = frozenset({ast.Name, ast.Constant, *_NOT_NODES})  # leaves: bind nothing
+
+
 def _scan_scope(body: list[ast.stmt], bindings: _LocalBindings) -> None:
     """Every binding of a function body, in the engine's order (a stack: last statement first),
     not entering nested scopes. ``with ... as`` names are not bindings, as in the engine's table
-    (its walk skips ``as`` names)."""
+    (its walk skips ``as`` names). (``children`` inlined: this reads every node of a body.)"""
     stack: list[ast.AST] = list(body)
     add = bindings.add
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    fields_of = _FIELDS.get
     while stack:
-        node = stack.pop()
+        node = pop()
         kind = type(node)
-        if kind is ast.Name or kind is ast.Constant:
+        if kind in _SCAN_SKIPPED:
             continue  # most nodes: leaves that bind nothing
         if kind is ast.Attribute:
-            stack.append(node.value)  # type: ignore[attr-defined]
+            push(node.value)  # type: ignore[attr-defined]
             continue
-        add(node)
-        if kind in _NOT_ENTERED:
+        if kind in _BINDING_TYPES:
+            add(node)
+            if kind in _NOT_ENTERED:
+                continue
+        elif kind is ast.Lambda:
             continue
-        if isinstance(node, ast.withitem):
-            stack.append(node.context_expr)
+        if kind is ast.withitem:
+            push(node.context_expr)  # type: ignore[attr-defined]
             continue
-        stack.extend(children(node))
+        for name in fields_of(kind) or code_fields(kind):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend(value)
+            else:
+                push(value)  # type: ignore[arg-type]  # not a node: skipped when popped
 
 
 def _param_names(args: ast.arguments) -> Iterator[str]:
@@ -355,7 +380,8 @@ _EVENTS = frozenset(
     | {ast.Import, ast.ImportFrom}
 )
 _BOUND = frozenset({ast.Assign, ast.AnnAssign, ast.withitem})
-_LEAVES = frozenset({ast.Name, ast.Constant})
+_LEAVES = frozenset({ast.Name, ast.Constant, *_NOT_NODES})
+_QUIET_SKIPPED = _EXPRESSIONS | _NOT_NODES
 _LEAVE, _ENTER, _EXIT, _QUIET = 0, 1, 2, 3  # markers on the walk's stack
 
 
@@ -396,13 +422,14 @@ class AstWalk:
     def walk(self, tree: ast.Module) -> None:
         # ast nodes and (marker, subject) tuples, told apart by type() (faster than isinstance)
         stack: list[Any] = list(reversed(tree.body))  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
+        reversed_fields = _REVERSED_FIELDS.get
         while stack:
             node = stack.pop()
             if type(node) is tuple:
                 self._marker(*node)
                 continue
             kind = type(node)
-            if kind in (_EXPRESSIONS if self.quiet else _LEAVES):
+            if kind in (_QUIET_SKIPPED if self.quiet else _LEAVES):
                 continue  # nothing to hear: quiet, or the commonest nodes, names and constants
             if kind is ast.Call:
                 self.on_call(node)
@@ -421,7 +448,18 @@ class AstWalk:
             else:
                 if kind in _BOUND:
                     stack.append((_LEAVE, node))
-                stack.extend(reversed(children(node)))
+                # ``stack.extend(reversed(children(node)))``, inlined (the walk's commonest
+                # step); what is not a node is skipped when popped.
+                fields = reversed_fields(kind)
+                if fields is None:
+                    code_fields(kind)
+                    fields = reversed_fields(kind)
+                for name in fields:  # type: ignore[union-attr]  # filled just above
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        stack.extend(reversed(value))
+                    else:
+                        stack.append(value)
 
     def _schedule_quietly(self, kind: type, node: ast.AST, stack: list[Any]) -> None:  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
         """Only what holds statements or bindings: no expression is heard while quiet."""

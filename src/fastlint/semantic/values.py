@@ -224,7 +224,10 @@ class ValueModel:
         if scope is None:
             self._store[_MODULE][dotted] = kind
         elif type(scope) in self.resolver.FUNCTION_TYPES:
-            self._function_store(scope, scopes)[dotted] = kind
+            names = self._store.get(id(scope))
+            if names is None or (id(scope) in self._partial and not self._local_only):
+                names = self._function_store(scope, scopes)  # first read
+            names[dotted] = kind
         elif kind is not None and not rest:  # a class attribute: ``self.x`` in its methods
             names = self._store.setdefault(id(scope), {})
             names[f"self.{dotted}"] = names[f"cls.{dotted}"] = kind
