@@ -18,6 +18,7 @@ from fastlint.engine.diagnostic import Diagnostic
 from fastlint.engine.fix import place_fix
 from fastlint.engine.locate import Where, locate
 from fastlint.engine.noqa import NoqaLines, file_is_exempt
+from fastlint.engine.parsing import parse_source
 from fastlint.engine.rule import Rule, known_codes
 from fastlint.engine.source import decode
 from fastlint.engine.unused_noqa import UNUSED_NOQA, unused_noqa
@@ -97,7 +98,7 @@ class Linter:
         if too_deep is not None:
             return self._syntax_error(path, too_deep.row, too_deep.column, too_deep.message, "")
         try:
-            module = cst.parse_module(text)
+            module = parse_source(text)
         except cst.ParserSyntaxError as error:
             row, column, message = _syntax_error_location(text, error)
             return self._syntax_error(path, row, column, message)
