@@ -200,3 +200,16 @@ def test_facts_walk_steps_over_what_is_not_a_node() -> None:
     shown = [site.callee.shown for site in facts.functions["f"].calls]
     assert shown == ["time.sleep", "g", "h", "i", "j", "m", "n"]
     assert facts.functions["f"].calls[0].callee.qualified == "time.sleep"
+
+
+def test_what_was_read_is_digested_anew_when_a_module_changes(tmp_path: Path) -> None:
+    write(tmp_path, APP)
+    index = ProjectIndex(sorted(tmp_path.rglob("*.py")))
+    before = recorded(index, "pkg.db.engine")["pkg.db"][2]
+    index.provide(tmp_path / "pkg" / "db.py", "engine = None\n")
+    after = recorded(index, "pkg.db.engine")["pkg.db"][2]
+    assert [entry[:2] for entry in before] == [entry[:2] for entry in after]
+    assert before != after
+    fresh = ProjectIndex(sorted(tmp_path.rglob("*.py")))
+    fresh.provide(tmp_path / "pkg" / "db.py", "engine = None\n")
+    assert recorded(fresh, "pkg.db.engine")["pkg.db"][2] == after

@@ -86,6 +86,7 @@ class ProjectIndex:
         # are asked from many files. Valid while no module read is forgotten.
         self._followed: dict[str, tuple[tuple[ModuleFacts, str] | str | None, frozenset[Touch]]]
         self._followed = {}
+        self._digested: dict[Touch, tuple[ModuleFacts | None, str]] = {}  # fact_digest's answers
         self.store: FactsStore | None = None  # facts cached by content, across runs
         self._recording: set[Touch] | None = None
         self._recorded_functions: set[str] = set()  # whose closure is in the recording
@@ -348,8 +349,18 @@ class ProjectIndex:
             if entry is None:
                 path, digest = self._source(name)
                 entry = found[name] = [path, digest, []]
-            entry[2].append([table, key, fact_digest(self._modules.get(name), table, key)])
+            entry[2].append([table, key, self._fact_digest(name, table, key)])
         return found
+
+    def _fact_digest(self, name: str, table: str, key: str) -> str:
+        """``fact_digest`` of what the index holds for ``name``, once per facts read (many
+        files read the same entries)."""
+        facts = self._modules.get(name)
+        touch = (name, table, key)
+        known = self._digested.get(touch)
+        if known is None or known[0] is not facts:  # facts are never changed, only replaced
+            known = self._digested[touch] = (facts, fact_digest(facts, table, key))
+        return known[1]
 
     def record(self, touched: set[Touch], functions: Iterable[str]) -> None:
         """Add what answering about ``functions`` read (``BlockingAnalysis``'s memo)."""
@@ -427,6 +438,7 @@ class ProjectIndex:
         state = dict(self.__dict__)
         state["_analyses"] = {}  # recomputed on demand in a worker
         state["_followed"] = {}
+        state["_digested"] = {}
         state["_recording"] = None
         return state
 

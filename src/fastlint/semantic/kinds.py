@@ -5,6 +5,8 @@ of a known kind, or made by calling such an object (a session factory)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from fastlint.knowledge import sqlalchemy
 from fastlint.knowledge.blocking import CLIENTS_BY_CONSTRUCTOR, CLIENTS_BY_LABEL
 from fastlint.knowledge.event_loop import EVENT_LOOP, LOOP_FUNCTIONS, LOOP_TYPES
@@ -24,6 +26,8 @@ YIELDING = frozenset(
 )
 
 
+# The tables are constants and the same names are asked about in every file: answers are kept.
+@lru_cache(maxsize=16384)
 def constructor_kind(qualified: str | None) -> str | None:
     """The kind of what calling ``qualified`` returns (``requests.Session`` -> requests.Session,
     ``asyncio.get_running_loop`` -> the event loop, ``sqlalchemy.create_engine`` -> Engine)."""
@@ -39,6 +43,7 @@ def constructor_kind(qualified: str | None) -> str | None:
     )
 
 
+@lru_cache(maxsize=16384)
 def type_kind(qualified: str | None) -> str | None:
     """The kind a type annotation names (``sqlalchemy.orm.Session``, ``httpx.Client``)."""
     if qualified is None:
