@@ -448,14 +448,42 @@ def _suite_edit(
     return gap, start, "".join(newline + line for line in lines) + newline + indent
 
 
+# A node edit as ``NodeEdit``'s equality sees it (nodes by identity), without keeping it.
+EditKey = tuple[int, str, object, int]
+
+
+def _edit_key(edit: NodeEdit) -> EditKey:
+    content = edit.content
+    return (
+        id(edit.node),
+        edit.kind,
+        content if isinstance(content, str) else id(content),
+        id(edit.owner),
+    )
+
+
 def place_fix(
-    fix: Fix, module: cst.Module, text: str, spans: Mapping[int, Span], lines: LineIndex
+    fix: Fix,
+    module: cst.Module,
+    text: str,
+    spans: Mapping[int, Span],
+    lines: LineIndex,
+    done: dict[EditKey, tuple[int, int, str] | None] | None = None,
 ) -> TextFix | None:
     """The text edits of ``fix``; None when an edit cannot be placed (then the diagnostic is
-    reported without a fix rather than with a wrong one)."""
+    reported without a fix rather than with a wrong one). ``done``: the node edits placed so
+    far in the same file (a fix of the whole file repeats the edits of the others: their
+    new code is generated once)."""
     edits = []
     for edit in fix.edits:
-        placed = _node_edit_offsets(edit, module, text, spans)
+        if done is None:
+            placed = _node_edit_offsets(edit, module, text, spans)
+        else:
+            key = _edit_key(edit)
+            if key in done:
+                placed = done[key]
+            else:
+                placed = done[key] = _node_edit_offsets(edit, module, text, spans)
         if placed is None:
             return None
         start, end, content = placed

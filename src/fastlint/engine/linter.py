@@ -200,6 +200,7 @@ class Linter:
         lines = ctx.line_index
         found = []
         noqa = NoqaLines(text, lines.starts)
+        done: dict[tuple[int, str, object, int], tuple[int, int, str] | None] = {}  # for reuse
         for report in ctx.reports:
             start, end = spans.get(id(report.node), (0, 0))
             row, column = lines.position(start)
@@ -208,7 +209,9 @@ class Linter:
                 if used is not None:
                     used.add((noqa.span(row)[1], report.code))
                 continue
-            fix = place_fix(report.fix, ctx.module, text, spans, lines) if report.fix else None
+            fix = (
+                place_fix(report.fix, ctx.module, text, spans, lines, done) if report.fix else None
+            )
             found.append(
                 Diagnostic(
                     path,
@@ -266,7 +269,7 @@ class _Presumed:
     def __init__(self, ctx: Context, text: str) -> None:
         self.ctx = ctx
         self.text = text
-        self.sites: dict[int, tuple[cst.FunctionDef, int] | None] = {}
+        self.sites: dict[int, tuple[cst.FunctionDef, int, int] | None] = {}
 
     def where(self, node: cst.CSTNode, report: Report) -> Where:
         ctx, function, inner = self.ctx, report.function, None
@@ -277,11 +280,14 @@ class _Presumed:
             high = ctx.def_name_offset(defs_before)
             end = len(self.text) + 1
             inner = statement, -1 if low is None else low, end if high is None else high
-            if function is None and type(statement) is cst.FunctionDef:
-                function = statement  # reported as its ``def`` was left: placed by its name
+            if type(statement) is cst.FunctionDef:
+                # Reported as its ``def`` was left (in the ``def`` around it, if any): placed by
+                # its name, without generating the ``def`` around it.
+                function = statement
         return node, report.statement, None if function is None else self.def_at(function), inner
 
-    def def_at(self, function: cst.FunctionDef) -> tuple[cst.FunctionDef, int] | None:
+    def def_at(self, function: cst.FunctionDef) -> tuple[cst.FunctionDef, int, int] | None:
+        """The ``def``, the offset of its name and the end of its colon's line."""
         key = id(function)
         if key not in self.sites:
             index = self.ctx.def_site(function)
@@ -289,8 +295,14 @@ class _Presumed:
                 self.sites[key] = None
             else:
                 site = self.ctx.lines.def_sites[index]
-                start = self.ctx.line_index.starts[site.name_line - 1] + site.name_column
-                self.sites[key] = (function, start)
+                starts = self.ctx.line_index.starts
+                start = starts[site.name_line - 1] + site.name_column
+                end = starts[site.header_end] if site.header_end < len(starts) else len(self.text)
+                self.sites[key] = (
+                    function,
+                    start,
+                    end if site.header_end >= site.name_line else -1,
+                )
         return self.sites[key]
 
 

@@ -14,18 +14,23 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Collection
+from itertools import accumulate
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+
+from fastlint.engine.locate_header import locate_in_header_text, skip_trivia
 
 Span = tuple[int, int]  # character offsets: start, end
 # The innermost statement presumed to hold a node, and bounds of its offset in the text: it
 # begins after the first and before the second.
 Inner = tuple[cst.BaseStatement, int, int]
-# A node to locate, the index of the top-level statement it is presumed in, the innermost
-# ``def`` presumed to hold it with the offset of that function's name in the text, and its
-# innermost statement.
-Where = tuple[cst.CSTNode, int | None, tuple[cst.FunctionDef, int] | None, Inner | None]
+# The innermost ``def`` presumed to hold a node, the offset of its name in the text and, when
+# the line scan knows, where the line of its header's colon ends (else -1).
+Def = tuple[cst.FunctionDef, int] | tuple[cst.FunctionDef, int, int]
+# A node to locate, the index of the top-level statement it is presumed in, its innermost
+# ``def`` and its innermost statement.
+Where = tuple[cst.CSTNode, int | None, Def | None, Inner | None]
 _STATEMENTS = (cst.BaseStatement, cst.BaseSmallStatement)
 # Occurrences of a statement's first line looked at before giving up on finding it once only.
 _MAX_CANDIDATES = 32
@@ -73,36 +78,10 @@ class _LinesState(_LocatingState):
         self.tokens.extend(self.indent_tokens)
 
 
-def _skip_trivia(text: str, offset: int, stop: int) -> int:
-    """Move past whitespace and comments that libcst attributes to a statement's start."""
-    while offset < stop:
-        char = text[offset]
-        if char in " \t\f\r\n\\":
-            offset += 1
-        elif char == "#":
-            newline = text.find("\n", offset)
-            offset = stop if newline == -1 else newline + 1
-        else:
-            break
-    return offset
-
-
 def _offsets(tokens: list[str], indices: set[int]) -> dict[int, int]:
-    """Character offsets of the given token indices, in one pass over the tokens."""
-    wanted = sorted(indices)
-    offsets: dict[int, int] = {}
-    total = 0
-    position = 0
-    for index, token in enumerate(tokens):
-        while position < len(wanted) and wanted[position] == index:
-            offsets[index] = total
-            position += 1
-        if position == len(wanted):
-            return offsets
-        total += len(token)
-    for index in wanted[position:]:
-        offsets[index] = total
-    return offsets
+    """Character offsets of the given token indices (running sums of lengths, at C speed)."""
+    sums = list(accumulate(map(len, tokens), initial=0))
+    return {index: sums[index] for index in indices}
 
 
 def locate(module: cst.Module, text: str, nodes: Collection[Where]) -> dict[int, Span]:
@@ -113,21 +92,28 @@ def locate(module: cst.Module, text: str, nodes: Collection[Where]) -> dict[int,
     (placed by finding its text), else the module up to the last node."""
     spans: dict[int, Span] = {}
     nodes = _locate_in_statements(module, text, _top_level(module, text, nodes), spans)
-    by_function: dict[int, tuple[cst.FunctionDef, int, set[int], set[int | None]]] = {}
+    by_function: dict[int, tuple[cst.FunctionDef, int, int, set[int], set[int | None]]] = {}
     by_statement: dict[int, set[int]] = {}
     rest: set[int] = set()
     for node, statement, function, _ in nodes:
         if function is not None:
             entry = by_function.get(id(function[0]))
             if entry is None:
-                entry = by_function[id(function[0])] = (*function, set(), set())
-            entry[2].add(id(node))
-            entry[3].add(statement)
+                header_end = function[2] if len(function) > 2 else -1  # type: ignore[misc]
+                entry = (function[0], function[1], header_end, set(), set())
+                by_function[id(function[0])] = entry
+            entry[3].add(id(node))
+            entry[4].add(statement)
         elif statement is None or statement >= len(module.body):
             rest.add(id(node))
         else:
             by_statement.setdefault(statement, set()).add(id(node))
-    for function, name_offset, targets, statements in by_function.values():
+    for function, name_offset, header_end, targets, statements in by_function.values():
+        if header_end > name_offset:
+            window = (name_offset + len(function.name.value), header_end)
+            targets = locate_in_header_text(module, function, window, text, targets, spans)
+            if not targets:
+                continue
         missing = _locate_in_function(module, function, name_offset, text, targets, spans)
         for node_id in missing:  # back to its statement, or the module
             statement = next(iter(statements)) if len(statements) == 1 else None
@@ -387,7 +373,7 @@ def _place(
         if key not in targets:
             continue
         start, end = base + offsets[first], base + offsets[last]
-        start = _skip_trivia(text, start, end)
+        start = skip_trivia(text, start, end)
         while end > start and text[end - 1] in " \t\f\r\n":
             end -= 1
         spans[key] = (start, end)
