@@ -385,6 +385,21 @@ _QUIET_SKIPPED = _EXPRESSIONS | _NOT_NODES
 _LEAVE, _ENTER, _EXIT, _QUIET = 0, 1, 2, 3  # markers on the walk's stack
 
 
+def _push_children(node: ast.AST, kind: type, stack: list[Any]) -> None:  # noqa: FST505 the walk's stack holds nodes and markers
+    """``stack.extend(reversed(children(node)))`` without building the list: what is not a
+    node is pushed too, and skipped when popped (the walk's commonest step)."""
+    fields = _REVERSED_FIELDS.get(kind)
+    if fields is None:
+        code_fields(kind)
+        fields = _REVERSED_FIELDS[kind]
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            stack.extend(reversed(value))
+        else:
+            stack.append(value)
+
+
 class AstWalk:
     """Walks an ``ast`` module in the engine's order (decorators, parameters and annotations in
     the enclosing scope, then the body in the function's own), feeding the model the bindings it
@@ -422,7 +437,6 @@ class AstWalk:
     def walk(self, tree: ast.Module) -> None:
         # ast nodes and (marker, subject) tuples, told apart by type() (faster than isinstance)
         stack: list[Any] = list(reversed(tree.body))  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
-        reversed_fields = _REVERSED_FIELDS.get
         while stack:
             node = stack.pop()
             if type(node) is tuple:
@@ -448,18 +462,7 @@ class AstWalk:
             else:
                 if kind in _BOUND:
                     stack.append((_LEAVE, node))
-                # ``stack.extend(reversed(children(node)))``, inlined (the walk's commonest
-                # step); what is not a node is skipped when popped.
-                fields = reversed_fields(kind)
-                if fields is None:
-                    code_fields(kind)
-                    fields = reversed_fields(kind)
-                for name in fields:  # type: ignore[union-attr]  # filled just above
-                    value = getattr(node, name, None)
-                    if type(value) is list:
-                        stack.extend(reversed(value))
-                    else:
-                        stack.append(value)
+                _push_children(node, kind, stack)
 
     def _schedule_quietly(self, kind: type, node: ast.AST, stack: list[Any]) -> None:  # noqa: FST505 the hot walk dispatches on `type(node) is`, which type checkers do not narrow
         """Only what holds statements or bindings: no expression is heard while quiet."""
