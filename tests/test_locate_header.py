@@ -28,6 +28,11 @@ SOURCES = [
     "def f(\n    index,  # the index\n    x=x,\n    xs: list[Any] = [],\n    *, flag: bool=False\n):\n    ...\n",
     # an annotation over two lines, a return annotation repeated in a string default
     'def f(x: Dict[\n    str, int], y: str = "-> int") -> int:\n    return 1\n',
+    # parameters and a return annotation over several lines, indented as the ``def`` is
+    "class C:\n    @dec\n    async def m(\n        self,\n        x: Union[\n            int, str\n"
+    "        ] = 1,  # one\n    ) -> Dict[\n        str, Any\n    ]:\n        pass\n",
+    "def f(\r\n    x: Dict[\r\n        str, int],\r\n):\r\n    pass\r\n",
+    "if x:\n\tdef f(a: List[\n\t\tint], b=g(\n\t\t1)):\n\t\tpass\n",
     # posonly parameters and the ``*`` marker, a name continued past an ASCII letter
     "def f(ab, /, b: Any, *, Anyway: Any):\n    pass\n",
 ]
@@ -114,3 +119,15 @@ def test_a_lambda_in_the_header_is_left_alone() -> None:
         locate_in_header_text(module, function, _window(text, 0, function), text, target, {})
         == target
     )
+
+
+def test_a_parameter_over_several_lines_is_placed_at_the_def_indentation() -> None:
+    text = "class C:\n    def m(\n        self, x: Union[\n            int, str\n        ],\n    ):\n        pass\n"
+    module = cst.parse_module(text)
+    function = _defs(module)[0]
+    annotation = function.params.params[1].annotation.annotation  # type: ignore[union-attr]
+    spans: dict[int, tuple[int, int]] = {}
+    window = _window(text, 0, function)
+    assert not locate_in_header_text(module, function, window, text, {id(annotation)}, spans)
+    assert spans == locate(module, text, [(annotation, None, None, None)])
+    assert text[slice(*spans[id(annotation)])] == "Union[\n            int, str\n        ]"

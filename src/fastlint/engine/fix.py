@@ -463,17 +463,19 @@ def _edit_key(edit: NodeEdit) -> EditKey:
 
 
 def place_fix(
-    fix: Fix,
+    fix: Fix | None,
     module: cst.Module,
     text: str,
     spans: Mapping[int, Span],
     lines: LineIndex,
-    done: dict[EditKey, tuple[int, int, str] | None] | None = None,
+    done: dict[object, tuple[int, int, str] | None] | None = None,
 ) -> TextFix | None:
     """The text edits of ``fix``; None when an edit cannot be placed (then the diagnostic is
-    reported without a fix rather than with a wrong one). ``done``: the node edits placed so
-    far in the same file (a fix of the whole file repeats the edits of the others: their
-    new code is generated once)."""
+    reported without a fix rather than with a wrong one), or there is no fix. ``done``: the
+    node edits placed so far in the same file, by ``_edit_key`` (a fix of the whole file
+    repeats the edits of the others: their new code is generated once)."""
+    if fix is None:
+        return None
     edits = []
     for edit in fix.edits:
         if done is None:

@@ -200,7 +200,7 @@ class Linter:
         lines = ctx.line_index
         found = []
         noqa = NoqaLines(text, lines.starts)
-        done: dict[tuple[int, str, object, int], tuple[int, int, str] | None] = {}  # for reuse
+        done: dict[object, tuple[int, int, str] | None] = {}  # node edits placed, for reuse
         for report in ctx.reports:
             start, end = spans.get(id(report.node), (0, 0))
             row, column = lines.position(start)
@@ -209,9 +209,7 @@ class Linter:
                 if used is not None:
                     used.add((noqa.span(row)[1], report.code))
                 continue
-            fix = (
-                place_fix(report.fix, ctx.module, text, spans, lines, done) if report.fix else None
-            )
+            fix = place_fix(report.fix, ctx.module, text, spans, lines, done)
             found.append(
                 Diagnostic(
                     path,

@@ -92,7 +92,32 @@ def locate(module: cst.Module, text: str, nodes: Collection[Where]) -> dict[int,
     (placed by finding its text), else the module up to the last node."""
     spans: dict[int, Span] = {}
     nodes = _locate_in_statements(module, text, _top_level(module, text, nodes), spans)
-    by_function: dict[int, tuple[cst.FunctionDef, int, int, set[int], set[int | None]]] = {}
+    by_function, by_statement, rest = _grouped(module, nodes)
+    for function, name_offset, header_end, targets, statements in by_function.values():
+        missing = _locate_in_def(module, function, name_offset, header_end, text, targets, spans)
+        for node_id in missing:  # back to its statement, or the module
+            statement = next(iter(statements)) if len(statements) == 1 else None
+            if statement is None or statement >= len(module.body):
+                rest.add(node_id)
+            else:
+                by_statement.setdefault(statement, set()).add(node_id)
+    for statement, targets in by_statement.items():
+        rest |= _locate_in(module, module.body[statement], text, targets, spans)
+    rest -= spans.keys()
+    if rest:
+        _locate_in(module, module, text, rest, spans)
+    return spans
+
+
+_ByFunction = dict[int, tuple[cst.FunctionDef, int, int, set[int], set[int | None]]]
+
+
+def _grouped(
+    module: cst.Module, nodes: Collection[Where]
+) -> tuple[_ByFunction, dict[int, set[int]], set[int]]:
+    """The nodes by innermost ``def`` (with its name's offset, its header's end and the
+    top-level statements they are presumed in), the others by top-level statement, the rest."""
+    by_function: _ByFunction = {}
     by_statement: dict[int, set[int]] = {}
     rest: set[int] = set()
     for node, statement, function, _ in nodes:
@@ -108,25 +133,29 @@ def locate(module: cst.Module, text: str, nodes: Collection[Where]) -> dict[int,
             rest.add(id(node))
         else:
             by_statement.setdefault(statement, set()).add(id(node))
-    for function, name_offset, header_end, targets, statements in by_function.values():
-        if header_end > name_offset:
-            window = (name_offset + len(function.name.value), header_end)
-            targets = locate_in_header_text(module, function, window, text, targets, spans)
-            if not targets:
-                continue
-        missing = _locate_in_function(module, function, name_offset, text, targets, spans)
-        for node_id in missing:  # back to its statement, or the module
-            statement = next(iter(statements)) if len(statements) == 1 else None
-            if statement is None or statement >= len(module.body):
-                rest.add(node_id)
-            else:
-                by_statement.setdefault(statement, set()).add(node_id)
-    for statement, targets in by_statement.items():
-        rest |= _locate_in(module, module.body[statement], text, targets, spans)
-    rest -= spans.keys()
-    if rest:
-        _locate_in(module, module, text, rest, spans)
-    return spans
+    return by_function, by_statement, rest
+
+
+def _locate_in_def(
+    module: cst.Module,
+    function: cst.FunctionDef,
+    name_offset: int,
+    header_end: int,
+    text: str,
+    targets: set[int],
+    spans: dict[int, Span],
+) -> set[int]:
+    """Place the targets of one ``def``: the nodes of its signature by their text when that
+    is unambiguous (``locate_header``), the others by generating it; those it did not place."""
+    outside: set[int] = set()  # not in the parameters: generating the signature is no use
+    if header_end > name_offset:
+        window = (name_offset + len(function.name.value), header_end)
+        targets = locate_in_header_text(module, function, window, text, targets, spans, outside)
+        if not targets:
+            return targets
+    return _locate_in_function(
+        module, function, name_offset, text, targets, spans, header=not targets <= outside
+    )
 
 
 def _top_level(module: cst.Module, text: str, nodes: Collection[Where]) -> Collection[Where]:
@@ -272,14 +301,17 @@ def _locate_in_function(
     text: str,
     targets: set[int],
     spans: dict[int, Span],
+    header: bool = True,
 ) -> set[int]:
-    """Generate one ``def`` alone, indented as its ``def`` line is, and place it by its name."""
+    """Generate one ``def`` alone, indented as its ``def`` line is, and place it by its name
+    (``header``: first its signature alone, which is enough for a node of it)."""
     line_start = text.rfind("\n", 0, name_offset) + 1
     indent_end = line_start
     while indent_end < name_offset and text[indent_end] in " \t\f":
         indent_end += 1
     indent = text[line_start:indent_end]
-    targets = _locate_in_header(module, function, name_offset, indent, text, targets, spans)
+    if header:
+        targets = _locate_in_header(module, function, name_offset, indent, text, targets, spans)
     if not targets:
         return targets
     name_id = id(function.name)

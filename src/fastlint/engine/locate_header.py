@@ -33,10 +33,12 @@ def locate_in_header_text(
     text: str,
     targets: set[int],
     spans: dict[int, tuple[int, int]],
+    outside: set[int] | None = None,
 ) -> set[int]:
     """Place the ``targets`` that are nodes of ``function``'s signature (after the name, up to
     the end of the colon's line: ``window``), each by the code of its name, or else of its
-    parameter or return annotation, where that occurs once only; the targets it did not place."""
+    parameter or return annotation, where that occurs once only; the targets it did not place.
+    ``outside`` collects those that are none of the parameters, annotations and defaults."""
     low, high = window
     if text.find("lambda", low, high) >= 0:
         return targets  # a lambda's colon could have been taken for the header's
@@ -51,32 +53,54 @@ def locate_in_header_text(
             found = owners.get(key)
         if found is None:
             left.add(key)
+            if outside is not None:
+                outside.add(key)
             continue
         node, owner = found
-        if node is function.whitespace_before_colon:
-            colon = _header_colon(text, low, high)
-            if colon < 0:
-                left.add(key)
-            else:
-                spans[key] = (colon, colon)
-            continue
-        if type(node) is cst.Name and not node.lpar:
-            start = _once(text, node.value, low, high)
-            if start >= 0:
-                spans[key] = (start, start + len(node.value))
-                continue
-        by_owner.setdefault(id(owner), (owner, set()))[1].add(key)
+        span = _text_span(function, node, text, low, high)
+        if span is not None:
+            spans[key] = span
+        elif node is function.whitespace_before_colon:
+            left.add(key)
+        else:
+            by_owner.setdefault(id(owner), (owner, set()))[1].add(key)
+    indent = _def_indent(text, low - len(function.name.value)) if by_owner else None
     for owner, keys in by_owner.values():
-        left |= _locate_in_owner(module, function, owner, text, low, high, keys, spans)
+        left |= _locate_in_owner(module, function, owner, text, window, indent, keys, spans)
     return left
+
+
+def _text_span(
+    function: cst.FunctionDef, node: cst.CSTNode, text: str, low: int, high: int
+) -> tuple[int, int] | None:
+    """Where the blank before the colon, or a name, stands, read off the text alone."""
+    if node is function.whitespace_before_colon:
+        colon = _header_colon(text, low, high)
+        return None if colon < 0 else (colon, colon)
+    if type(node) is cst.Name and not node.lpar:
+        start = _once(text, node.value, low, high)
+        return None if start < 0 else (start, start + len(node.value))
+    return None
+
+
+def _def_indent(text: str, name_offset: int) -> str | None:
+    """The blanks before the ``def`` whose name is at ``name_offset``: the lines of a
+    parameter below its first are indented by them first (as its block is); None when the
+    line before the name is not just blanks and ``def`` (or ``async def``)."""
+    line_start = max(text.rfind("\n", 0, name_offset), text.rfind("\r", 0, name_offset)) + 1
+    prefix = text[line_start:name_offset]
+    rest = prefix.lstrip(" \t\f")
+    if rest.split() not in (["def"], ["async", "def"]) or rest[-1:] not in (" ", "\t", "\f"):
+        return None
+    return prefix[: len(prefix) - len(rest)]
 
 
 def _owners(
     function: cst.FunctionDef, *, deep: bool = True
 ) -> dict[int, tuple[cst.CSTNode, cst.CSTNode]]:
-    """The signature's parameters, their names, their annotations (``deep``: with the nodes
-    inside), the return annotation (likewise) and the blank before the colon, by id: each with
-    its owner, the parameter or return annotation it is generated with."""
+    """The signature's parameters, their names, annotations and defaults (``deep``: with the
+    nodes inside), the return annotation (likewise) and the blank before the colon, by id:
+    each with its owner, the parameter or return annotation it is generated with."""
     owners: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
     params = function.params
     for param in _parameters(params):
@@ -84,6 +108,8 @@ def _owners(
         owners[id(param.name)] = (param.name, param)
         if param.annotation is not None:
             _add_tree(param.annotation.annotation, param, owners, deep)
+        if param.default is not None:
+            _add_tree(param.default, param, owners, deep)
     returns = function.returns
     if returns is not None:
         _add_tree(returns.annotation, returns, owners, deep)
@@ -114,8 +140,8 @@ def _locate_in_owner(
     function: cst.FunctionDef,
     owner: cst.CSTNode,
     text: str,
-    low: int,
-    high: int,
+    window: tuple[int, int],
+    indent: str | None,
     targets: set[int],
     spans: dict[int, tuple[int, int]],
 ) -> set[int]:
@@ -123,44 +149,45 @@ def _locate_in_owner(
     place it where its code occurs once in the window, and its targets in it."""
     if type(owner) is not cst.Param:  # the return annotation, as written after the ``)``
         assert isinstance(owner, cst.Annotation)
-        state = _MarkingState(module, targets)
+        state = _MarkingState(module, targets, indent)
         state.add_token("->")
         owner.whitespace_after_indicator._codegen(state)
         owner.annotation._codegen(state)
-        return _place_code(state, text, low, high, targets, spans)
+        return _place_code(state, text, window, targets, spans)
     if not isinstance(owner.star, str):
         return targets
-    state = _MarkingState(module, targets)
+    state = _MarkingState(module, targets, indent)
     state.add_token(owner.star)  # as ``Param._codegen_impl`` begins: no default, no comma
     owner.whitespace_after_star._codegen(state)
     owner.name._codegen(state)
     if owner.annotation is not None:
         owner.annotation._codegen(state, default_indicator=":")
     if len(state.closed) == len(targets):
-        targets = _place_code(state, text, low, high, targets, spans)
+        targets = _place_code(state, text, window, targets, spans)
         if not targets:
             return targets
     if not _generates_alone(function.params, owner):
         return targets
-    state = _MarkingState(module, targets)
+    state = _MarkingState(module, targets, indent)
     owner._codegen(state)
-    return _place_code(state, text, low, high, targets, spans)
+    return _place_code(state, text, window, targets, spans)
 
 
 def _place_code(
     state: _MarkingState,
     text: str,
-    low: int,
-    high: int,
+    window: tuple[int, int],
     targets: set[int],
     spans: dict[int, tuple[int, int]],
 ) -> set[int]:
     """Place the code ``state`` generated where it occurs once in the window, and its
     targets in it; the targets it did not place."""
     code = "".join(state.tokens).rstrip(_TRAILING)
-    if not code or code[0] in _TRIVIA or "\n" in code or "\r" in code:
-        return targets  # the lines below its first are indented as its block is
-    base = _once(text, code, low, high)
+    if not code or code[0] in _TRIVIA:
+        return targets
+    if state.indent is None and ("\n" in code or "\r" in code):
+        return targets  # the lines below its first are indented as its block is: unknown
+    base = _once(text, code, *window)
     if base < 0 or len(state.closed) != len(targets):
         return targets
     offsets = list(accumulate(map(len, state.tokens), initial=0))
@@ -176,10 +203,13 @@ def _place_code(
 class _MarkingState(CodegenState):
     """Notes the tokens where each target begins and ends."""
 
-    def __init__(self, module: cst.Module, targets: set[int]) -> None:
+    def __init__(self, module: cst.Module, targets: set[int], indent: str | None) -> None:
         super().__init__(
             default_indent=module.default_indent, default_newline=module.default_newline
         )
+        self.indent = indent  # the block's, as a ``def`` generated alone starts with
+        if indent is not None:
+            self.indent_tokens.append(indent)
         self.targets = targets
         self.open: dict[int, int] = {}
         self.closed: dict[int, tuple[int, int]] = {}
