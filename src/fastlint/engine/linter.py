@@ -8,7 +8,7 @@ import traceback
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -359,7 +359,7 @@ class _Crashes:
     def __init__(self, path: str) -> None:
         self.path = path
         self.found: list[Diagnostic] = []
-        self.tables: list[dict[Any, list[Handler]]] = []
+        self.tables: list[dict[type, list[Handler]] | dict[str, list[Handler]]] = []
 
     def __call__(self, handler: Handler, error: Exception) -> None:
         rule = getattr(handler, "__self__", None)

@@ -64,7 +64,7 @@ class Walker:
             kind for kind in _INERT if kind not in visitors and kind not in leavers
         )
 
-    def walk(self, node: cst.CSTNode) -> None:
+    def walk(self, node: cst.CSTNode) -> None:  # noqa: FST502, FST503 (per-node path, inlined)
         """Visit ``node``, walk its children (a scope's in scope order), then leave it."""
         node_type = type(node)
         scoped = _SCOPED.get(node_type)
