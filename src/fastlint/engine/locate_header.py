@@ -43,13 +43,13 @@ def locate_in_header_text(
     if text.find("lambda", low, high) >= 0:
         return targets  # a lambda's colon could have been taken for the header's
     owners = _owners(function, deep=False)
-    deep = False  # whether ``owners`` holds the nodes inside annotations too
+    has_inner = False  # whether ``owners`` holds the nodes inside annotations too
     left: set[int] = set()
     by_owner: dict[int, tuple[cst.CSTNode, set[int]]] = {}
     for key in targets:
         found = owners.get(key)
-        if found is None and not deep:
-            owners, deep = _owners(function, deep=True), True
+        if found is None and not has_inner:
+            owners, has_inner = _owners(function, deep=True), True
             found = owners.get(key)
         if found is None:
             left.add(key)
