@@ -17,9 +17,8 @@ from collections.abc import Collection
 from itertools import accumulate
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
-from fastlint.engine.locate_header import locate_in_header_text, skip_trivia
+from fastlint.engine.locate_header import Done, MarkingState, locate_in_header_text, skip_trivia
 
 Span = tuple[int, int]  # character offsets: start, end
 # The innermost statement presumed to hold a node, and bounds of its offset in the text: it
@@ -36,41 +35,12 @@ _STATEMENTS = (cst.BaseStatement, cst.BaseSmallStatement)
 _MAX_CANDIDATES = 32
 
 
-class _Done(Exception):
-    pass
-
-
-class _LocatingState(CodegenState):
-    """Notes the tokens where each target begins and ends."""
-
-    def __init__(self, module: cst.Module, targets: set[int], stop: bool = True) -> None:
-        super().__init__(
-            default_indent=module.default_indent, default_newline=module.default_newline
-        )
-        self.targets = targets
-        self.stop = stop  # stop generating after the last target
-        self.open: dict[int, int] = {}
-        self.closed: dict[int, tuple[int, int]] = {}
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        key = id(node)
-        if key in self.targets and key not in self.open:
-            self.open[key] = len(self.tokens)
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        key = id(node)
-        if key in self.targets and key not in self.closed:
-            self.closed[key] = (self.open[key], len(self.tokens))
-            if self.stop and len(self.closed) == len(self.targets):
-                raise _Done
-
-
-class _LinesState(_LocatingState):
+class _LinesState(MarkingState):
     """Generates a statement without the indentation of its block (which its text in the file
     has), noting where each line's indentation goes."""
 
     def __init__(self, module: cst.Module, targets: set[int]) -> None:
-        super().__init__(module, targets)
+        super().__init__(module, targets, stop=True)
         self.line_starts: list[int] = []  # token indices
 
     def add_indent_tokens(self) -> None:
@@ -206,7 +176,7 @@ def _locate_in_statement(
     state = _LinesState(module, targets)
     try:
         statement._codegen(state)
-    except _Done:
+    except Done:
         pass
     tokens, starts = state.tokens, state.line_starts
     # From its first line of code on: blank and comment lines above it are anywhere.
@@ -315,11 +285,11 @@ def _locate_in_function(
     if not targets:
         return targets
     name_id = id(function.name)
-    state = _LocatingState(module, targets | {name_id})
+    state = MarkingState(module, targets | {name_id}, stop=True)
     state.indent_tokens.append(indent)
     try:
         function._codegen(state)
-    except _Done:
+    except Done:
         pass
     if name_id not in state.closed:
         return targets
@@ -344,7 +314,7 @@ def _locate_in_header(
     """Generate only the signature, from the name to the colon, placed at the name: what a
     signature finding needs (a missing annotation, ``Any``, ``Optional[...]``, where ``-> None``
     goes), without the decorators and the body. The targets it could not place."""
-    state = _LocatingState(module, targets)
+    state = MarkingState(module, targets, stop=True)
     state.indent_tokens.append(indent)
     try:  # as ``FunctionDef._codegen_impl`` does after ``def``
         function.name._codegen(state)
@@ -360,7 +330,7 @@ def _locate_in_header(
             function.returns._codegen(state, default_indicator="->")
         function.whitespace_before_colon._codegen(state)
         state.add_token(":")
-    except _Done:
+    except Done:
         pass
     if not state.closed or not text.startswith("".join(state.tokens), name_offset):
         return targets
@@ -375,10 +345,10 @@ def _locate_in(
     """Locate ``targets`` inside ``node`` (the module or one of its statements) into ``spans``;
     the targets it could not place."""
     whole = node is module
-    state = _LocatingState(module, targets)
+    state = MarkingState(module, targets, stop=True)
     try:
         node._codegen(state)
-    except _Done:
+    except Done:
         pass
     base = 0
     if not whole:
@@ -394,7 +364,7 @@ def _locate_in(
 
 
 def _place(
-    state: _LocatingState,
+    state: MarkingState,
     offsets: dict[int, int],
     base: int,
     text: str,

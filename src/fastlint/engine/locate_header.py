@@ -149,14 +149,14 @@ def _locate_in_owner(
     place it where its code occurs once in the window, and its targets in it."""
     if type(owner) is not cst.Param:  # the return annotation, as written after the ``)``
         assert isinstance(owner, cst.Annotation)
-        state = _MarkingState(module, targets, indent)
+        state = MarkingState(module, targets, indent)
         state.add_token("->")
         owner.whitespace_after_indicator._codegen(state)
         owner.annotation._codegen(state)
         return _place_code(state, text, window, targets, spans)
     if not isinstance(owner.star, str):
         return targets
-    state = _MarkingState(module, targets, indent)
+    state = MarkingState(module, targets, indent)
     state.add_token(owner.star)  # as ``Param._codegen_impl`` begins: no default, no comma
     owner.whitespace_after_star._codegen(state)
     owner.name._codegen(state)
@@ -168,13 +168,13 @@ def _locate_in_owner(
             return targets
     if not _generates_alone(function.params, owner):
         return targets
-    state = _MarkingState(module, targets, indent)
+    state = MarkingState(module, targets, indent)
     owner._codegen(state)
     return _place_code(state, text, window, targets, spans)
 
 
 def _place_code(
-    state: _MarkingState,
+    state: MarkingState,
     text: str,
     window: tuple[int, int],
     targets: set[int],
@@ -200,17 +200,31 @@ def _place_code(
     return set()
 
 
-class _MarkingState(CodegenState):
-    """Notes the tokens where each target begins and ends."""
+class Done(Exception):
+    """Raised by a ``MarkingState`` that may stop once its last target was generated."""
 
-    def __init__(self, module: cst.Module, targets: set[int], indent: str | None) -> None:
+
+class MarkingState(CodegenState):
+    """Notes the tokens where each target begins and ends; with ``stop``, ends the codegen
+    (``Done``) after the last target. ``indent``: the block's, as a ``def`` generated alone
+    starts with."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        targets: set[int],
+        indent: str | None = None,
+        *,
+        stop: bool = False,
+    ) -> None:
         super().__init__(
             default_indent=module.default_indent, default_newline=module.default_newline
         )
-        self.indent = indent  # the block's, as a ``def`` generated alone starts with
+        self.indent = indent
         if indent is not None:
             self.indent_tokens.append(indent)
         self.targets = targets
+        self.stop = stop
         self.open: dict[int, int] = {}
         self.closed: dict[int, tuple[int, int]] = {}
 
@@ -223,6 +237,8 @@ class _MarkingState(CodegenState):
         key = id(node)
         if key in self.targets and key not in self.closed:
             self.closed[key] = (self.open[key], len(self.tokens))
+            if self.stop and len(self.closed) == len(self.targets):
+                raise Done
 
 
 def skip_trivia(text: str, offset: int, stop: int) -> int:
