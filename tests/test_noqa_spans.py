@@ -4,14 +4,18 @@ covers a finding on any of them; ``--add-noqa`` writes the comment there."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
+import hypothesmith
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
 
-from fastlint.engine.noqa import NoqaLines, text_spans
+from fastlint.engine.noqa import NoqaLines, joined_spans, text_spans
 from fastlint.engine.source import LineIndex
 
 HEADER = "import time\nimport requests\n\n\n"
@@ -157,3 +161,55 @@ def test_no_tokenizing_without_the_word_noqa() -> None:
     noqa = NoqaLines(text, LineIndex(text).starts)
     assert not noqa.is_suppressed(1, "FST101")
     assert noqa._spans is None
+
+
+def _tokenized_spans(text: str) -> dict[int, tuple[int, int]]:
+    """flake8's spans, from the tokenizer (what ``text_spans`` reads without it)."""
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return joined_spans((t.type, t.start[0], t.end[0]) for t in tokens)
+
+
+TRICKY_SPANS = [
+    'x = """a\nb""" + """c\nd"""\n',  # two strings on one row join into one span
+    'x = """a\nb""" """c\n\nd"""  # noqa\ny = 1\n',
+    "x = '''a\\\n'''\n",
+    "x = 'a\\\nb'\ny = \"c\\\r\nd\"\n",  # backslash line breaks in one-quote strings
+    "x = 1 + \\\n  2 + \\\n  3\n",
+    'f(\n  """a\nb""",\n  """c\nd""",\n)\n',
+    '# a quote in a comment: \' and """\nx = 1\n',
+    's = \'#\' + """\n# not a comment\n"""\n',
+    "s = rb'''a\\'''' + 'b'\nt = f\"\"\"{x}\n{y!r}\"\"\"\n",
+    'x = "\\\\"\ny = """\\\\"""\nz = 1 + \\\n 2\n',
+    "def f():\n    '''doc\n    string'''\n    return 1\n",
+    "x = 1\r\ny = '''a\r\nb'''\r\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_SPANS)
+def test_spans_agree_with_the_tokenizer(text: str) -> None:
+    assert text_spans(text, LineIndex(text).starts) == _tokenized_spans(text)
+
+
+def test_spans_agree_with_the_tokenizer_on_the_fixtures() -> None:
+    root = Path(__file__).resolve().parent.parent
+    checked = 0
+    for path in sorted([*root.glob("fixtures/**/*.py"), *root.glob("src/**/*.py")]):
+        text = path.read_text(encoding="utf-8")
+        try:
+            expected = _tokenized_spans(text)
+        except (tokenize.TokenError, SyntaxError):
+            continue  # a fixture of a syntax error: no finding is placed in it
+        assert text_spans(text) == expected, path
+        checked += 1
+    assert checked > 50
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=hypothesmith.from_grammar())
+def test_spans_agree_with_the_tokenizer_on_generated_programs(source: str) -> None:
+    try:
+        expected = _tokenized_spans(source)
+    except (tokenize.TokenError, SyntaxError):
+        return
+    assume("\r" not in source and "\f" not in source)  # the tokenizer's rows differ there
+    assert text_spans(source) == expected

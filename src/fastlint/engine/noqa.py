@@ -2,13 +2,14 @@
 
 One rule for every front end, flake8's: the physical lines that one multi-line string or a
 backslash continuation spans count as one line, so a ``# noqa`` at the end of the span (the only
-place a comment can go) covers a finding on any of its lines. Spans come from the tokenizer, as
-flake8 computes them, and only for a file that has both a finding and the word ``noqa``.
+place a comment can go) covers a finding on any of its lines. Spans are flake8's (from its tokens),
+read by one regular-expression pass, and only for a file that has both a finding and the word
+``noqa``.
 """
 
 from __future__ import annotations
 
-import io
+import bisect
 import re
 import tokenize
 from collections.abc import Iterable
@@ -74,20 +75,56 @@ def joined_spans(tokens: Iterable[Token]) -> dict[int, Span]:
     return spans
 
 
-def text_spans(text: str) -> dict[int, Span]:
-    """``joined_spans`` of a text; none when it does not tokenize (flake8 then reads each
-    physical line alone, too)."""
-    readline = io.StringIO(text).readline
-    try:
-        return joined_spans(
-            (t.type, t.start[0], t.end[0]) for t in tokenize.generate_tokens(readline)
-        )
-    except (tokenize.TokenError, SyntaxError, ValueError):
-        return {}
+# What can carry a logical line over a line break outside brackets: a string (its prefix letters
+# are plain code) or a backslash continuation. Comments are consumed, so that a quote in one is
+# not read as a string. Loops unrolled, as in ``parse_guard``.
+_LINE_JOINERS = re.compile(
+    r"""(?=[#'"\\])(?:#[^\r\n]*|\\(?:\r\n|\r|\n)"""
+    r"""|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"""
+    r'''|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'''
+    r"""|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'"""
+    r"""|"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*")""",
+    re.DOTALL,
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def text_spans(text: str, starts: list[int] | None = None) -> dict[int, Span]:
+    """``joined_spans`` of a text (``starts``: the offsets of its line starts), without the
+    tokenizer: the rows that a string or a backslash continuation joins, merged where two share
+    a row. Only these join lines: inside brackets every physical line ends in NL. (A text that
+    does not tokenize, where flake8 reads each line alone, may get spans here; no file with a
+    finding is one.)"""
+    if starts is None:
+        starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+    spans: dict[int, Span] = {}
+    first = last = 0
+    for found in _LINE_JOINERS.finditer(text):
+        start, end = found.span()
+        lead = text[start]
+        if lead == "#" or _LINE_BREAK.search(text, start, end) is None:
+            continue
+        row = bisect.bisect_right(starts, start)
+        # A continuation joins the next line; a string, the line of its closing quote.
+        end_row = row + 1 if lead == "\\" else bisect.bisect_right(starts, end - 1)
+        if row <= last:
+            last = max(last, end_row)
+            continue
+        _join(spans, first, last)
+        first, last = row, end_row
+    _join(spans, first, last)
+    return spans
+
+
+def _join(spans: dict[int, Span], first: int, last: int) -> None:
+    if last > first:
+        span = (first, last)
+        for row in range(first, last + 1):
+            spans[row] = span
 
 
 class NoqaLines:
-    """Answers "is ``code`` suppressed on ``row``" for one text; tokenizes at most once, and only
+    """Answers "is ``code`` suppressed on ``row``" for one text; reads spans at most once, and only
     when a span could matter (the text mentions ``noqa``)."""
 
     def __init__(self, text: str, line_starts: list[int]) -> None:
@@ -98,7 +135,7 @@ class NoqaLines:
 
     def span(self, row: int) -> Span:
         if self._spans is None:
-            self._spans = text_spans(self.text)
+            self._spans = text_spans(self.text, self.starts)
         return self._spans.get(row, (row, row))
 
     def span_text(self, row: int) -> str:
