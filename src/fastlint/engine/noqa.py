@@ -14,6 +14,8 @@ import re
 import tokenize
 from collections.abc import Iterable
 
+from fastlint.engine.source import STRINGS, LineIndex
+
 _NOQA = re.compile(
     r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
@@ -77,16 +79,10 @@ def joined_spans(tokens: Iterable[Token]) -> dict[int, Span]:
 
 # What can carry a logical line over a line break outside brackets: a string (its prefix letters
 # are plain code) or a backslash continuation. Comments are consumed, so that a quote in one is
-# not read as a string. Loops unrolled, as in ``parse_guard``.
+# not read as a string.
 _LINE_JOINERS = re.compile(
-    r"""(?=[#'"\\])(?:#[^\r\n]*|\\(?:\r\n|\r|\n)"""
-    r"""|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"""
-    r'''|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'''
-    r"""|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'"""
-    r"""|"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*")""",
-    re.DOTALL,
+    r"""(?=[#'"\\])(?:#[^\r\n]*|\\(?:\r\n|\r|\n)|""" + STRINGS + ")", re.DOTALL
 )
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def text_spans(text: str, starts: list[int] | None = None) -> dict[int, Span]:
@@ -96,17 +92,19 @@ def text_spans(text: str, starts: list[int] | None = None) -> dict[int, Span]:
     does not tokenize, where flake8 reads each line alone, may get spans here; no file with a
     finding is one.)"""
     if starts is None:
-        starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+        starts = LineIndex(text).starts
     spans: dict[int, Span] = {}
     first = last = 0
     for found in _LINE_JOINERS.finditer(text):
         start, end = found.span()
         lead = text[start]
-        if lead == "#" or _LINE_BREAK.search(text, start, end) is None:
+        if lead == "#":
             continue
         row = bisect.bisect_right(starts, start)
         # A continuation joins the next line; a string, the line of its closing quote.
         end_row = row + 1 if lead == "\\" else bisect.bisect_right(starts, end - 1)
+        if end_row == row:
+            continue
         if row <= last:
             last = max(last, end_row)
             continue

@@ -33,6 +33,8 @@ import tokenize
 from dataclasses import dataclass
 from itertools import accumulate
 
+from fastlint.engine.source import STRINGS
+
 MAX_UNITS = 1_500  # for an 8 MiB stack or more; ``max_units()`` scales it down for less
 UNIT_BYTES = 1_200
 _MARGIN = 4.5  # what kills the parser, divided by what is let through
@@ -40,15 +42,9 @@ MAX_ELIF = 600
 BRACKET_UNITS = 6
 LAMBDA_UNITS = 3
 
-# Comments and strings, from their first character (a prefix letter stays, as a name that costs
-# nothing), with the loops unrolled: this pass is most of the guard's cost.
-_STRINGS = (
-    r"""(?:'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"""
-    r'''|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'''
-    r"""|'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'"""
-    r"""|"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*")"""
-)
-_BLANK = re.compile(r"(?=[#'\"])(?:#[^\r\n]*|(" + _STRINGS + "))", re.DOTALL)
+# Comments and strings (``source.STRINGS``), from their first character (a prefix letter stays,
+# as a name that costs nothing): this pass is most of the guard's cost.
+_BLANK = re.compile(r"(?=[#'\"])(?:#[^\r\n]*|(" + STRINGS + "))", re.DOTALL)
 _FSTRING_PREFIX = re.compile(r"(?<![\w])(?:[fFtT][rR]?|[rR][fFtT])\Z")
 _STRING = "\x01"  # what a blanked string becomes: one unit, as in ``"a" "b" "c"`` chains
 _SPLIT = re.compile(r"([()\[\]{}])")

@@ -49,6 +49,15 @@ _STRING_END = {
     "'": re.compile(r"[^'\\\r\n]*(?:(?:\\\r\n|\\.)[^'\\\r\n]*)*'", re.DOTALL),
 }
 _NEWLINES = re.compile(r"\r\n|\r|\n")
+# A whole string literal from its first quote (a prefix letter before it is plain code), for a
+# pattern compiled with ``re.DOTALL``; a backslash escapes the next character, or a CRLF line
+# break. Loops unrolled: runs of ordinary characters, then one escape or lone quote, and so on.
+STRINGS = (
+    r"""(?:'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"""
+    r'''|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'''
+    r"""|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'"""
+    r"""|"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*")"""
+)
 
 # The fast path reads a whole physical line in one match when it holds no backslash outside
 # strings and its strings open and close on it with one quote (a triple quote starts another
